@@ -1,0 +1,1 @@
+"""Files that leave or enter the app: Excel (openpyxl), PDF (reportlab), colleagues' files. No Qt."""

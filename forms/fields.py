@@ -1,0 +1,75 @@
+"""The field model: what a form field *is*, independent of any window or file.
+
+Every other layer (SQLite columns, the Qt widgets, validation, Excel and PDF
+columns, import header matching) reads these declarations, so adding a field
+next year is one edit in ``forms/needs.py`` or ``forms/cases.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(str, Enum):
+    TEXT = "text"
+    LONGTEXT = "longtext"
+    CHOICE = "choice"  # one of a reference list (the officer may extend the list)
+    CHOICE_FREE = "choice_free"  # a reference list as suggestions, any text allowed
+    INT = "int"  # integer >= 0
+    YEAR = "year"
+    DATE = "date"  # ISO yyyy-mm-dd in storage
+    PHONE = "phone"
+    EMAIL = "email"
+    CREDIT_CODE = "credit_code"  # 统一社会信用代码, GB 32100-2015
+    CITY = "city"  # 设区市 from the region list
+    DISTRICT = "district"  # 县（市、区） within the chosen city
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # English identifier: SQLite column, metadata key
+    label: str  # Chinese label shown to the officer and used as Excel header
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    max_len: int | None = None
+    choices: str | None = None  # name of a list in resources/reference/choices.json
+    default: str | None = None
+    width: float = 14  # Excel column width in characters; PDF widths are proportional
+    group: str | None = None  # fields sharing a group share a length budget (case content)
+    header_aliases: tuple[str, ...] = ()  # other header texts found in hand-filled templates
+    placeholder: str = ""
+    in_table: bool = True  # shown as a column of the list / Excel table
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in (Kind.CHOICE, Kind.CHOICE_FREE)
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in (Kind.INT, Kind.YEAR)
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str  # "needs" / "cases" / "profile": stable, written into exported files
+    title: str
+    fields: tuple[Field, ...]
+    group_limits: dict[str, int] = field(default_factory=dict)
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> list[str]:
+        return [f.key for f in self.fields]
+
+    @property
+    def table_fields(self) -> list[Field]:
+        return [f for f in self.fields if f.in_table]
+
+    def group_fields(self, group: str) -> list[Field]:
+        return [f for f in self.fields if f.group == group]

@@ -1,0 +1,44 @@
+"""How records are recognised across files: digests and matching keys."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+
+from forms.fields import Form
+from forms.reference import fold
+
+_COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司")
+
+
+def record_digest(form: Form, record: Mapping[str, object]) -> str:
+    """A short hash of the visible field values: equal digests mean equal records."""
+    values = []
+    for f in form.fields:
+        v = record.get(f.key)
+        if v is None or v == "":
+            v = ""
+        elif isinstance(v, str):
+            v = v.strip()
+        values.append(v)
+    blob = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def subject_key(name: str) -> str:
+    """Enterprise name folded for duplicate detection: width, spaces, brackets and
+    the company-form suffix (有限公司 / 有限责任公司 ...) do not count."""
+    key = fold(name)
+    key = re.sub(r"[()（）\[\]【】]", "", key)
+    for suffix in _COMPANY_SUFFIXES:
+        if key.endswith(suffix):
+            key = key[: -len(suffix)]
+            break
+    return key
+
+
+def natural_key(unit: str, subject_name: str, content: str) -> str:
+    """Identity of a hand-filled need that carries no UUID."""
+    return "|".join((fold(unit), subject_key(subject_name), fold(content)))

@@ -1,0 +1,127 @@
+"""Field-level rules: normalising what people type and checking it.
+
+Each ``check_*`` returns None when the value is acceptable, otherwise a
+Chinese sentence saying what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+# GB 32100-2015: 18 characters from this 31-character set (no I, O, Z, S, V).
+CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MOBILE = re.compile(r"^(?:\+?86-?)?1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(?:\(0\d{2,3}\)|0\d{2,3}-?)?[2-9]\d{6,7}(?:(?:-|转|ext\.?)\d{1,6})?$", re.I)
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+_PHONE_SEPARATORS = re.compile(r"[、，,;；/]|\s{2,}")
+
+
+def clean_text(value: object, multiline: bool = False) -> str:
+    """Text as it is stored: control characters removed, ends trimmed.
+
+    Tabs and newlines stay in long texts; in one-line fields they become spaces,
+    because a tab or newline there is an artefact of copy-and-paste.
+    """
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    if not multiline:
+        text = re.sub(r"[\t\n]+", " ", text)
+    return text.strip()
+
+
+def _half_width(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalise_credit_code(text: str) -> str:
+    return re.sub(r"\s+", "", _half_width(text)).upper()
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(CREDIT_CODE_CHARSET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS))
+    return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
+
+
+def check_credit_code(text: str) -> str | None:
+    code = normalise_credit_code(text)
+    if len(code) != 18:
+        return f"统一社会信用代码应为18位，现在是{len(code)}位，请核对。"
+    bad = [ch for ch in code if ch not in CREDIT_CODE_CHARSET]
+    if bad:
+        return f"统一社会信用代码含有不允许的字符“{bad[0]}”（不使用 I、O、Z、S、V），请核对。"
+    if credit_code_check_char(code[:17]) != code[17]:
+        return "统一社会信用代码校验位（第18位）不正确，请对照营业执照核对。"
+    return None
+
+
+def normalise_phone(text: str) -> str:
+    text = _half_width(text).strip()
+    text = text.replace("－", "-").replace("—", "-").replace("–", "-")
+    return re.sub(r"(?<=\d)\s+(?=\d)", "", text)
+
+
+def check_phone(text: str) -> str | None:
+    parts = [p.strip() for p in _PHONE_SEPARATORS.split(normalise_phone(text)) if p.strip()]
+    for part in parts:
+        compact = part.replace(" ", "")
+        if not (_MOBILE.match(compact) or _LANDLINE.match(compact)):
+            return (
+                f"联系电话“{part}”格式不对：手机为11位（1开头），"
+                "座机如 0591-87530216，分机写在后面如 0591-87530216-801。"
+            )
+    return None
+
+
+def check_email(text: str) -> str | None:
+    if not _EMAIL.match(_half_width(text).strip()):
+        return f"电子邮箱“{text}”格式不对，应如 name@example.com。"
+    return None
+
+
+def parse_int(value: object) -> int | None:
+    """An integer from a cell or a typed string ("12", "12.0", "１２", "1,200"); None if not one."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = _half_width(str(value)).strip().replace(",", "")
+    text = re.sub(r"[家场人次个项]+$", "", text)
+    if re.fullmatch(r"[+-]?\d+(?:\.0+)?", text):
+        return int(float(text))
+    return None
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from a cell (datetime/date) or text such as 2023-05-18, 2023/5/18, 2023年5月18日."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if value is None:
+        return None
+    text = _half_width(str(value)).strip().split(" ")[0]
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return None
+    return None

@@ -1,0 +1,127 @@
+"""The facade the rest of the app uses: profile, choice lists, needs, cases, images."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import sqlite_utils
+
+from forms import CASES, NEEDS, PROFILE
+from forms.cases import MAX_IMAGES
+from forms.reference import ChoiceLists, builtin_choices
+from forms.validation import normalise
+from storage.db import open_database
+from storage.records import RecordTable, new_id, now_iso
+
+SETTINGS_VERSION = 1
+
+
+class Store:
+    """One database connection and the tables on it. Create one per thread."""
+
+    def __init__(self, db: sqlite_utils.Database, path: str | Path = ":memory:") -> None:
+        self.db = db
+        self.path = str(path)
+        self._choices: ChoiceLists | None = None
+        self.needs = RecordTable(db, "needs", NEEDS, lambda: self.choices)
+        self.cases = RecordTable(db, "cases", CASES, lambda: self.choices)
+
+    @classmethod
+    def open(cls, path: str | Path = ":memory:") -> Store:
+        return cls(open_database(path), path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---- settings --------------------------------------------------------
+    def setting(self, key: str, default=None):
+        row = self.db.execute("select value from settings where key = ?", [key]).fetchone()
+        if row is None:
+            return default
+        payload = json.loads(row[0])
+        return payload.get("value", default)
+
+    def set_setting(self, key: str, value) -> None:
+        payload = json.dumps({"version": SETTINGS_VERSION, "value": value}, ensure_ascii=False)
+        with self.db.atomic():
+            self.db["settings"].upsert({"key": key, "value": payload}, pk="key")
+
+    # ---- profile (the submission header) ---------------------------------
+    def profile(self) -> dict:
+        stored = self.setting("profile", {}) or {}
+        out = {f.key: stored.get(f.key, f.default) for f in PROFILE.fields}
+        if not out.get("year"):
+            out["year"] = dt.date.today().year
+        return out
+
+    def has_profile(self) -> bool:
+        return bool((self.setting("profile", {}) or {}).get("unit"))
+
+    def set_profile(self, values: dict) -> dict:
+        clean = {f.key: normalise(f, values.get(f.key), self.choices) for f in PROFILE.fields}
+        with self.db.atomic():
+            self.set_setting("profile", clean)
+            # Records entered here belong to this unit; keep them in step.
+            self.db.execute(
+                "update needs set unit = ?, city = ?, district = ? where origin = 'local'",
+                [clean["unit"], clean["city"], clean["district"]],
+            )
+            self.db.execute("update cases set unit = ? where origin = 'local'", [clean["unit"]])
+        return clean
+
+    def local_defaults(self, form_id: str) -> dict:
+        """Values a new record entered here starts with."""
+        p = self.profile()
+        if form_id == "needs":
+            return {"unit": p["unit"], "city": p["city"], "district": p["district"]}
+        return {"unit": p["unit"], "recommender": p["unit"], "city": p["city"], "district": p["district"]}
+
+    # ---- choice lists the officer extends --------------------------------
+    @property
+    def choices(self) -> ChoiceLists:
+        if self._choices is None:
+            extra: dict[str, list[str]] = {}
+            for row in self.db.query("select list, value from custom_choices order by rowid"):
+                extra.setdefault(row["list"], []).append(row["value"])
+            self._choices = builtin_choices().with_extra(extra)
+        return self._choices
+
+    def add_choice(self, list_name: str, value: str) -> None:
+        value = value.strip()
+        if not value or value in self.choices.values(list_name):
+            return
+        with self.db.atomic():
+            self.db["custom_choices"].insert({"list": list_name, "value": value})
+        self._choices = None
+        self.needs.recompute_complete()
+        self.cases.recompute_complete()
+
+    def remove_choice(self, list_name: str, value: str) -> None:
+        with self.db.atomic():
+            self.db.execute("delete from custom_choices where list = ? and value = ?", [list_name, value])
+        self._choices = None
+        self.needs.recompute_complete()
+        self.cases.recompute_complete()
+
+    # ---- case images -------------------------------------------------------
+    def images(self, case_id: str) -> list[dict]:
+        return list(self.db.query("select * from case_images where case_id = ? order by seq", [case_id]))
+
+    def add_image(self, case_id: str, name: str, data: bytes, mime: str) -> str:
+        if len(self.images(case_id)) >= MAX_IMAGES:
+            raise ValueError(f"每个案例最多 {MAX_IMAGES} 张图片。")
+        image_id = new_id()
+        seq = self.db.execute(
+            "select ifnull(max(seq), 0) + 1 from case_images where case_id = ?", [case_id]
+        ).fetchone()[0]
+        with self.db.atomic():
+            self.db["case_images"].insert({"id": image_id, "case_id": case_id, "seq": seq, "name": name,
+                                           "mime": mime, "data": data, "created_at": now_iso()})
+            self.db.execute("update cases set updated_at = ? where id = ?", [now_iso(), case_id])
+        return image_id
+
+    def remove_image(self, image_id: str) -> None:
+        with self.db.atomic():
+            self.db.execute("delete from case_images where id = ?", [image_id])
