@@ -59,3 +59,29 @@ def m002_indexes(db: sqlite_utils.Database) -> None:
     db["needs"].create_index(["city", "district"], index_name="needs_region")
     db["cases"].create_index(["deleted_at", "seq"], index_name="cases_live_seq")
     db["case_images"].create_index(["case_id", "seq"], index_name="case_images_case")
+
+
+@MIGRATIONS()
+def m003_import_tracking(db: sqlite_utils.Database) -> None:
+    """What supervisors need to merge colleagues' files safely."""
+    for table in ("needs", "cases"):
+        # Digest of the visible values as last imported: a record whose current
+        # digest differs was changed here since; an incoming one whose digest
+        # differs was changed there. Both differing is a conflict.
+        db[table].add_column("import_digest", str)
+        db[table].add_column("source_updated_at", str)
+        db[table].add_column("natural_key", str)  # identity of hand-filled rows
+        db[table].create_index(["natural_key"], index_name=f"{table}_natural_key")
+    db["cases"].add_column("recommended", int)  # 1 推荐, 0 不推荐, NULL undecided
+    db["import_batches"].create(
+        {"id": str, "form_id": str, "file_name": str, "file_hash": str, "unit": str, "city": str,
+         "district": str, "imported_at": str, "counts": str, "undone_at": str},
+        pk="id",
+    )
+    # One row per record a batch inserted or updated, with the row as it was
+    # before, so a whole batch can be undone.
+    db["import_changes"].create(
+        {"batch_id": str, "record_table": str, "record_id": str, "action": str, "before": str},
+        foreign_keys=[("batch_id", "import_batches", "id")],
+    )
+    db["import_changes"].create_index(["batch_id"], index_name="import_changes_batch")

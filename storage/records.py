@@ -26,7 +26,8 @@ def new_id() -> str:
 
 
 # Columns other than form fields that callers may set (import provenance, region).
-EXTRA_WRITABLE = {"unit", "city", "district", "origin", "source_file", "source_hash",
+EXTRA_WRITABLE = {"unit", "city", "district", "origin", "source_file", "source_hash", "import_digest",
+                  "source_updated_at", "natural_key", "recommended",
                   "batch_id", "imported_at", "seq"}
 
 
