@@ -8,10 +8,10 @@ next year is one edit in ``forms/needs.py`` or ``forms/cases.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     TEXT = "text"
     LONGTEXT = "longtext"
     CHOICE = "choice"  # one of a reference list (the officer may extend the list)

@@ -45,7 +45,7 @@ def normalise_credit_code(text: str) -> str:
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(CREDIT_CODE_CHARSET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS))
+    total = sum(CREDIT_CODE_CHARSET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
     return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
 
 

@@ -1,0 +1,186 @@
+"""万里行填报助手 — entry point.
+
+No sub-command opens the window; sub-commands run headless:
+    python main.py [--db FILE]
+    python main.py sample --db FILE [--needs N] [--cases M] [--seed S]
+    python main.py export needs|cases --db FILE --out FILE.xlsx|FILE.pdf [--consolidated] [--id UUID ...]
+    python main.py template needs|cases --out FILE.xlsx [--year YYYY]
+    python main.py import PATH... --db FILE [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from forms import APP_NAME, APP_VERSION
+
+log = logging.getLogger("wanlixing")
+
+
+class UserError(Exception):
+    """A problem to report as one Chinese sentence, without a traceback."""
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages are English
+        self.print_usage(sys.stderr)
+        self.exit(2, f"命令行参数有误：{message}\n请运行 python main.py --help 查看用法。\n")
+
+
+def log_file() -> Path:
+    import platformdirs
+
+    folder = Path(platformdirs.user_log_dir("wanlixing", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "wanlixing.log"
+
+
+def setup_logging() -> Path | None:
+    try:
+        path = log_file()
+        logging.basicConfig(
+            filename=path, level=logging.INFO, encoding="utf-8",
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        return path
+    except OSError:
+        return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "数据库文件（默认在用户数据目录中）"
+    p = ChineseArgumentParser(prog="python main.py", description=f"{APP_NAME}：需求清单与优秀案例推荐表的填报、导出与汇总")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--version", action="version", version=f"{APP_NAME} {APP_VERSION}")
+    sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
+
+    def with_db(sp: argparse.ArgumentParser) -> None:
+        # SUPPRESS: a --db given before the sub-command is not overwritten by None.
+        sp.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+
+    sp = sub.add_parser("sample", help="填入示例数据（明显为虚构）")
+    with_db(sp)
+    sp.add_argument("--needs", type=int, default=200, help="需求条数（默认 200）")
+    sp.add_argument("--cases", type=int, default=3, help="案例个数（默认 3）")
+    sp.add_argument("--seed", type=int, default=2023, help="随机种子，相同种子生成相同数据")
+
+    sp = sub.add_parser("export", help="导出 Excel 或 PDF")
+    with_db(sp)
+    sp.add_argument("form", choices=["needs", "cases"], help="needs=需求清单，cases=优秀案例")
+    sp.add_argument("--out", required=True, help="输出文件，扩展名 .xlsx 或 .pdf")
+    sp.add_argument("--consolidated", action="store_true", help="按地区汇总导出（需求清单）")
+    sp.add_argument("--id", dest="ids", action="append", help="只导出这些案例（可重复）")
+
+    sp = sub.add_parser("template", help="生成空白模板")
+    sp.add_argument("form", choices=["needs", "cases"])
+    sp.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+    sp.add_argument("--year", type=int, help="活动年度")
+
+    sp = sub.add_parser("import", help="导入同事的 Excel 文件或文件夹")
+    with_db(sp)
+    sp.add_argument("paths", nargs="+", help="文件或文件夹")
+    sp.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+    return p
+
+
+def open_store(args: argparse.Namespace):
+    from storage import Store, default_db_path
+
+    return Store.open(Path(args.db) if args.db else default_db_path())
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from storage.sample import fill
+
+    if args.needs < 0 or args.cases < 0:
+        raise UserError("需求条数和案例个数不能为负数。")
+    store = open_store(args)
+    fill(store, needs=args.needs, cases=args.cases, seed=args.seed)
+    print(f"已在 {store.path} 生成示例数据：需求 {args.needs} 条，案例 {args.cases} 个。")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    ext = out.suffix.lower()
+    if ext not in (".xlsx", ".pdf"):
+        raise UserError(f"输出文件“{out}”的扩展名应为 .xlsx 或 .pdf。")
+    store = open_store(args)
+    if args.form == "needs":
+        if args.ids:
+            raise UserError("--id 只用于导出案例。")
+        if ext == ".xlsx":
+            from exports.xlsx_needs import export_needs_xlsx as run
+        else:
+            from exports.pdf_needs import export_needs_pdf as run
+        n = run(store, out, consolidated=args.consolidated)
+        print(f"已导出需求 {n} 条：{out}")
+    else:
+        if args.consolidated:
+            raise UserError("--consolidated 只用于导出需求清单。")
+        ids = args.ids
+        if ids:
+            missing = [i for i in ids if store.cases.get(i) is None]
+            if missing:
+                raise UserError(f"找不到这些案例：{'、'.join(missing)}")
+        if ext == ".xlsx":
+            from exports.xlsx_cases import export_cases_xlsx as run_cases
+        else:
+            from exports.pdf_cases import export_cases_pdf as run_cases
+        n = run_cases(store, out, ids=ids)
+        print(f"已导出案例 {n} 个：{out}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from exports.xlsx_templates import write_template
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"模板文件“{out}”的扩展名应为 .xlsx。")
+    write_template(args.form, out, year=args.year)
+    print(f"已生成空白模板：{out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from exports.import_cli import run_import
+
+    return run_import(open_store(args), [Path(p) for p in args.paths], dry_run=args.dry_run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    log_path = setup_logging()
+    commands = {"sample": cmd_sample, "export": cmd_export, "template": cmd_template, "import": cmd_import}
+    if args.command is None:
+        from ui.app import run
+
+        return run(Path(args.db) if args.db else None)
+    from exports.meta import MetaError
+    from storage import DatabaseError
+
+    try:
+        return commands[args.command](args)
+    except (UserError, DatabaseError, MetaError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        log.exception("file error")
+        print(f"无法读写文件：{exc.filename or ''}（{exc.strerror or exc}）。请检查路径和权限。", file=sys.stderr)
+        return 2
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        where = f"，详情已写入日志 {log_path}" if log_path else ""
+        print(f"出现意外错误，操作未完成{where}。", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Everything Qt: windows, table models, widgets built from forms/, dialogs, background tasks."""

@@ -1,0 +1,165 @@
+"""One case's recommendation form. Every keystroke is written to SQLite within
+AUTOSAVE_MS; switching case, closing the window or quitting flushes at once."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from forms import CASES
+from forms.cases import CONTENT_GROUP, CONTENT_LIMIT
+from forms.validation import group_length
+from storage import Store
+from ui import strings
+from ui.form_widget import FormWidget
+from ui.qt import (
+    QFileDialog,
+    QHBoxLayout,
+    QIcon,
+    QImage,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPixmap,
+    QPushButton,
+    QSize,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+AUTOSAVE_MS = 400
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+
+class CaseEditor(QWidget):
+    saved = Signal(str)  # case id, after each write
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.case_id: str | None = None
+        self._pending: dict[str, object] = {}
+        self._record: dict = {}
+        self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._timer.timeout.connect(self.flush)
+
+        layout = QVBoxLayout(self)
+        self.title = QLabel(CASES.title)
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.title)
+        self.form = FormWidget(CASES, store.choices, columns=2)
+        self.form.changed.connect(self._on_changed)
+        layout.addWidget(self.form)
+        self.counter = QLabel()
+        self.counter.setObjectName("content_counter")
+        # The counter sits right under the content sections' editors.
+        grid = self.form.layout()
+        grid.addWidget(self.counter, grid.rowCount(), 0, 1, 4)
+
+        images_row = QHBoxLayout()
+        images_row.addWidget(QLabel(strings.IMAGES))
+        self.images = QListWidget()
+        self.images.setViewMode(QListWidget.ViewMode.IconMode)
+        self.images.setIconSize(QSize(120, 90))
+        self.images.setFixedHeight(130)
+        images_row.addWidget(self.images, 1)
+        buttons = QVBoxLayout()
+        add = QPushButton(strings.ADD_IMAGE)
+        add.clicked.connect(self.choose_images)
+        remove = QPushButton(strings.REMOVE_IMAGE)
+        remove.clicked.connect(self.remove_image)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch()
+        images_row.addLayout(buttons)
+        layout.addLayout(images_row)
+        layout.addStretch()
+        self.setEnabled(False)
+
+    def load(self, case_id: str | None) -> None:
+        self.flush()
+        self.case_id = case_id
+        self._record = (self.store.cases.get(case_id) if case_id else None) or {}
+        self.setEnabled(bool(self._record))
+        self.form.set_values(self._record)
+        self._update_counter()
+        self._load_images()
+
+    def _on_changed(self, key: str, value: object) -> None:
+        if self.case_id is None:
+            return
+        self._pending[key] = value
+        self._record[key] = value
+        self.form.show_problems(self._record)
+        self._update_counter()
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Write pending edits now. Safe to call at any time."""
+        self._timer.stop()
+        if self.case_id and self._pending:
+            pending, self._pending = self._pending, {}
+            self.store.cases.update(self.case_id, pending)
+            self.saved.emit(self.case_id)
+
+    def _update_counter(self) -> None:
+        used = group_length(CASES, self._record, CONTENT_GROUP)
+        if used > CONTENT_LIMIT:
+            text = strings.CONTENT_OVER.format(used=used, limit=CONTENT_LIMIT, over=used - CONTENT_LIMIT)
+            self.counter.setStyleSheet("color: #c0392b; font-weight: bold;")
+        else:
+            text = strings.CONTENT_COUNT.format(used=used, limit=CONTENT_LIMIT)
+            self.counter.setStyleSheet("color: #555;")
+        self.counter.setText(text + "（背景情况·主要做法·取得成效·经验启示）")
+
+    # ---- images -----------------------------------------------------------
+    def _load_images(self) -> None:
+        self.images.clear()
+        if not self.case_id:
+            return
+        for row in self.store.images(self.case_id):
+            pixmap = QPixmap()
+            pixmap.loadFromData(row["data"])
+            item = QListWidgetItem(QIcon(pixmap), row["name"])
+            item.setData(Qt.ItemDataRole.UserRole, row["id"])
+            self.images.addItem(item)
+
+    def choose_images(self) -> None:
+        if not self.case_id:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(self, strings.ADD_IMAGE, "", "图片 (*.png *.jpg *.jpeg)")
+        for path in paths:
+            self.add_image(Path(path))
+
+    def add_image(self, path: Path) -> bool:
+        if not self.case_id:
+            return False
+        try:
+            data = path.read_bytes()
+        except OSError:
+            QMessageBox.warning(self, strings.IMAGES, strings.IMAGE_ERROR.format(name=path.name))
+            return False
+        if len(data) > MAX_IMAGE_BYTES:
+            QMessageBox.warning(self, strings.IMAGES, strings.IMAGE_TOO_BIG.format(name=path.name))
+            return False
+        if QImage.fromData(data).isNull():
+            QMessageBox.warning(self, strings.IMAGES, strings.IMAGE_ERROR.format(name=path.name))
+            return False
+        try:
+            self.store.add_image(self.case_id, path.name, data, mimetypes.guess_type(path.name)[0] or "image/png")
+        except ValueError as exc:
+            QMessageBox.warning(self, strings.IMAGES, str(exc))
+            return False
+        self._load_images()
+        return True
+
+    def remove_image(self) -> None:
+        item = self.images.currentItem()
+        if item is not None:
+            self.store.remove_image(item.data(Qt.ItemDataRole.UserRole))
+            self._load_images()

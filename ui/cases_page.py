@@ -1,0 +1,119 @@
+"""附件2 优秀案例: the list of cases beside the form of the selected one."""
+
+from __future__ import annotations
+
+from forms import CASES
+from storage import Store
+from ui import strings
+from ui.case_editor import CaseEditor
+from ui.qt import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QItemSelectionModel,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    Qt,
+    QTableView,
+    QUndoStack,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ui.record_model import RecordModel
+from ui.undo import DeleteRecordsCommand
+
+LIST_KEYS = ("name", "recommender", "category")
+
+
+class CasesPage(QWidget):
+    message = Signal(str)
+
+    def __init__(self, store: Store, undo: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.undo = undo
+        self.model = RecordModel(store.cases, [CASES.field(k) for k in LIST_KEYS], undo, editable=False,
+                                 parent=self)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        buttons = QHBoxLayout()
+        add = QPushButton(strings.ADD_CASE)
+        add.clicked.connect(self.add_case)
+        delete = QPushButton(strings.DELETE)
+        delete.clicked.connect(self.delete_case)
+        buttons.addWidget(add)
+        buttons.addWidget(delete)
+        buttons.addStretch()
+        left_layout.addLayout(buttons)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setColumnWidth(0, 110)
+        self.view.setColumnWidth(1, 240)
+        self.view.setWordWrap(False)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current)
+        left_layout.addWidget(self.view, 1)
+        self.empty_hint = QLabel(strings.NO_CASE)
+        self.empty_hint.setWordWrap(True)
+        left_layout.addWidget(self.empty_hint)
+
+        self.editor = CaseEditor(store)
+        self.editor.saved.connect(lambda case_id: self.model.refresh_ids([case_id]))
+        scroll = QScrollArea()
+        scroll.setWidget(self.editor)
+        scroll.setWidgetResizable(True)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([480, 800])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.reload()
+
+    def _after_reset(self) -> None:
+        self.empty_hint.setVisible(not self.model.ids)
+        if self.model.ids and not self.view.currentIndex().isValid():
+            self.select(self.model.ids[0])
+        elif not self.model.ids:
+            self.editor.load(None)
+
+    def _on_current(self, current, _previous) -> None:
+        self.editor.load(self.model.ids[current.row()] if current.isValid() else None)
+
+    def select(self, case_id: str) -> None:
+        row = self.model.row_of(case_id)
+        if row >= 0:
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def add_case(self) -> str:
+        self.editor.flush()
+        case_id = self.store.cases.insert(self.store.local_defaults("cases"))
+        self.model.reload()
+        self.select(case_id)
+        self.editor.form.editors["name"].setFocus()
+        return case_id
+
+    def delete_case(self) -> None:
+        case_id = self.editor.case_id
+        if not case_id:
+            return
+        self.editor.flush()
+        name = (self.store.cases.get(case_id) or {}).get("name") or "（未命名）"
+        if QMessageBox.question(self, strings.DELETE, strings.CONFIRM_DELETE_CASE.format(name=name)) \
+                != QMessageBox.StandardButton.Yes:
+            return
+        self.editor.load(None)
+        self.undo.push(DeleteRecordsCommand(self.model, [case_id], "删除案例"))

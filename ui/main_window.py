@@ -1,0 +1,125 @@
+"""The main window: the two annexes as tabs, menus, and the status bar."""
+
+from __future__ import annotations
+
+from forms import APP_NAME, APP_VERSION
+from storage import Store
+from ui import strings
+from ui.cases_page import CasesPage
+from ui.needs_page import NeedsPage
+from ui.qt import QAction, QKeySequence, QLabel, QMainWindow, QMessageBox, QTabWidget, QUndoStack
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.undo = QUndoStack(self)
+        self.setWindowTitle(self._title())
+        self.resize(1400, 860)
+        self.tabs = QTabWidget()
+        self.needs_page = NeedsPage(store, self.undo)
+        self.cases_page = CasesPage(store, self.undo)
+        self.tabs.addTab(self.needs_page, strings.TAB_NEEDS)
+        self.tabs.addTab(self.cases_page, strings.TAB_CASES)
+        self.setCentralWidget(self.tabs)
+        for page in (self.needs_page, self.cases_page):
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.unit_label = QLabel()
+        self.statusBar().addPermanentWidget(self.unit_label)
+        self.statusBar().addPermanentWidget(QLabel(strings.SAVED_NOTE))
+        self._update_unit()
+        self._build_menus()
+
+    def _title(self) -> str:
+        return f"{APP_NAME} — {self.store.path}"
+
+    def _update_unit(self) -> None:
+        p = self.store.profile()
+        self.unit_label.setText(f"{p.get('year') or ''}年度 · {p.get('unit') or '未设置填报单位'}")
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        from ui import export_actions as ex
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu(strings.MENU_FILE)
+        flush = self.cases_page.editor.flush
+        self._action(file_menu, "导出需求清单（Excel）…", lambda: ex.export(self, self.store, "needs", "xlsx"))
+        self._action(file_menu, "导出需求清单（PDF）…", lambda: ex.export(self, self.store, "needs", "pdf"))
+        self._action(file_menu, "导出需求清单汇总（Excel）…",
+                     lambda: ex.export(self, self.store, "needs", "xlsx", consolidated=True))
+        self._action(file_menu, "导出需求清单汇总（PDF）…",
+                     lambda: ex.export(self, self.store, "needs", "pdf", consolidated=True))
+        file_menu.addSeparator()
+        self._action(file_menu, "导出全部案例（Excel）…",
+                     lambda: ex.export(self, self.store, "cases", "xlsx", before=flush))
+        self._action(file_menu, "导出全部案例（PDF）…",
+                     lambda: ex.export(self, self.store, "cases", "pdf", before=flush))
+        self._action(file_menu, "导出当前案例（PDF）…", self._export_current_case)
+        file_menu.addSeparator()
+        self._action(file_menu, "生成需求清单空白模板…", lambda: ex.save_template(self, self.store, "needs"))
+        self._action(file_menu, "生成案例推荐表空白模板…", lambda: ex.save_template(self, self.store, "cases"))
+        file_menu.addSeparator()
+        self._action(file_menu, strings.QUIT, self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu(strings.MENU_EDIT)
+        undo = self.undo.createUndoAction(self, strings.UNDO)
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo.createRedoAction(self, strings.REDO)
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        self._action(edit, strings.ADD_NEED, self.needs_page.add_need, QKeySequence("Ctrl+N"))
+        self._action(edit, strings.RECYCLE + "…", self.open_recycle)
+
+        settings = bar.addMenu(strings.MENU_SETTINGS)
+        self._action(settings, strings.PROFILE_TITLE + "…", self.edit_profile)
+
+        help_menu = bar.addMenu(strings.MENU_HELP)
+        self._action(help_menu, strings.ABOUT, self.about)
+
+    def _export_current_case(self) -> None:
+        from ui import export_actions as ex
+
+        case_id = self.cases_page.editor.case_id
+        if not case_id:
+            QMessageBox.information(self, APP_NAME, "请先在“附件2 优秀案例”中选择一个案例。")
+            return
+        ex.export(self, self.store, "cases", "pdf", ids=[case_id], before=self.cases_page.editor.flush)
+
+    def edit_profile(self) -> None:
+        from ui.profile_dialog import ProfileDialog
+
+        if ProfileDialog(self.store, parent=self).exec():
+            self._update_unit()
+            self.needs_page.model.reload()
+
+    def open_recycle(self) -> None:
+        from ui.recycle_dialog import RecycleDialog
+
+        self.cases_page.editor.flush()
+        dialog = RecycleDialog(self.store, self)
+        dialog.exec()
+        if dialog.restored:
+            self.needs_page.model.reload()
+            self.cases_page.model.reload()
+            # Restoring outside the undo history: keep the history honest.
+            self.undo.clear()
+
+    def about(self) -> None:
+        QMessageBox.about(self, strings.ABOUT, f"{APP_NAME} {APP_VERSION}\n\n知识产权服务万里行活动"
+                          f"需求清单与优秀案例推荐表的离线填报、导出与汇总。\n\n数据库：{self.store.path}")
+
+    def closeEvent(self, event) -> None:
+        # Edits are already in SQLite; only the case form may hold <0.4 s of typing.
+        self.cases_page.editor.flush()
+        super().closeEvent(event)

@@ -1,0 +1,259 @@
+"""附件1 需求清单: the table of needs with search, filters, flagged counts and paste."""
+
+from __future__ import annotations
+
+from forms import NEEDS
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
+from forms.validation import normalise
+from storage import Store
+from ui import strings
+from ui.delegates import FieldDelegate
+from ui.paste import header_mapping, parse_clipboard
+from ui.qt import (
+    QAbstractItemView,
+    QComboBox,
+    QGuiApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QShortcut,
+    Qt,
+    QTableView,
+    QTimer,
+    QUndoStack,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ui.record_model import RecordModel
+from ui.undo import AddRecordsCommand, DeleteRecordsCommand
+
+FILTERS = (("category", strings.FILTER_CATEGORY, "need_categories"),
+           ("coord_level", strings.FILTER_LEVEL, "coord_levels"),
+           ("status", strings.FILTER_STATUS, "statuses"))
+
+
+class NeedsPage(QWidget):
+    message = Signal(str)  # status-bar text
+
+    def __init__(self, store: Store, undo: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.undo = undo
+        self.model = RecordModel(store.needs, NEEDS.table_fields, undo, parent=self)
+        self.model.edited.connect(self.update_summary)
+        self.model.modelReset.connect(self.update_summary)
+        self.model.rowsInserted.connect(self.update_summary)
+
+        bar = QHBoxLayout()
+        self.add_button = QPushButton(strings.ADD_NEED)
+        self.add_button.clicked.connect(self.add_need)
+        self.delete_button = QPushButton(strings.DELETE)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(strings.SEARCH_PLACEHOLDER)
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self.apply_query)
+        self.search.textChanged.connect(lambda: self._search_timer.start())
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.delete_button)
+        bar.addSpacing(16)
+        bar.addWidget(self.search, 2)
+        self.filter_boxes: dict[str, QComboBox] = {}
+        for key, label, list_name in FILTERS:
+            box = QComboBox()
+            box.setObjectName(f"filter_{key}")
+            box.addItem(f"{label}：{strings.ALL}", "")
+            for value in store.choices.values(list_name):
+                box.addItem(value, value)
+            box.currentIndexChanged.connect(self.apply_query)
+            self.filter_boxes[key] = box
+            bar.addWidget(box, 1)
+        self.drafts_only = QComboBox()
+        self.drafts_only.addItem("完整性：全部", None)
+        self.drafts_only.addItem(strings.ONLY_DRAFTS, 0)
+        self.drafts_only.addItem("只看可提交", 1)
+        self.drafts_only.currentIndexChanged.connect(self.apply_query)
+        bar.addWidget(self.drafts_only)
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(FieldDelegate(self.model, self.view))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.setSortingEnabled(False)  # sorting is SQL-side, via header clicks
+        header = self.view.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.sortIndicatorChanged.connect(self.model.sort)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.verticalHeader().setDefaultSectionSize(28)
+        self.view.setWordWrap(False)
+        widths = [110] + [int(f.width * 9) for f in NEEDS.table_fields]
+        for column, width in enumerate(widths):
+            self.view.setColumnWidth(column, width)
+        QShortcut(QKeySequence.StandardKey.Paste, self.view, activated=self.paste)
+        QShortcut(QKeySequence.StandardKey.Copy, self.view, activated=self.copy)
+        QShortcut(QKeySequence.StandardKey.Delete, self.view, activated=self.clear_or_delete)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("needs_summary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.summary)
+        self.apply_query()
+
+    # ---- query -----------------------------------------------------------
+    def apply_query(self) -> None:
+        filters = {key: box.currentData() for key, box in self.filter_boxes.items()}
+        filters["complete"] = self.drafts_only.currentData()
+        self.model.set_query(search=self.search.text(), filters=filters)
+
+    def update_summary(self) -> None:
+        by_level = self.store.needs.count_by("coord_level")
+        total = sum(by_level.values())
+        drafts = self.store.needs.count_by("complete").get(0, 0)
+        shown = len(self.model.ids)
+        line = summary_line(total, by_level.get(FLAG_NATIONAL, 0), by_level.get(FLAG_PROVINCIAL, 0))
+        extra = f"；当前显示 {shown} 项" if shown != total else ""
+        draft_text = f"；<span style='color:#c0392b'>未完成 {drafts} 项</span>" if drafts else "；全部可提交"
+        self.summary.setText(f"<b>{line}</b>{draft_text}{extra}")
+
+    # ---- editing -----------------------------------------------------------
+    def add_need(self) -> None:
+        ids = self.store.needs.insert_many([self.store.local_defaults("needs")])
+        self.undo.push(AddRecordsCommand(self.model, ids, strings.ADD_NEED))
+        row = self.model.row_of(ids[0])
+        if row < 0:  # hidden by the current filter: show everything so the new row is visible
+            self.clear_filters()
+            row = self.model.row_of(ids[0])
+        index = self.model.index(row, 1)
+        self.view.scrollTo(index)
+        self.view.setCurrentIndex(index)
+        self.view.edit(index)
+
+    def clear_filters(self) -> None:
+        for box in (*self.filter_boxes.values(), self.drafts_only):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_query()
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedIndexes()})
+        return [self.model.ids[r] for r in rows]
+
+    def delete_selected(self, confirm: bool = True) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        if confirm and QMessageBox.question(self, strings.DELETE, strings.CONFIRM_DELETE.format(n=len(ids))) \
+                != QMessageBox.StandardButton.Yes:
+            return
+        self.undo.push(DeleteRecordsCommand(self.model, ids, strings.DELETE))
+        self.message.emit(strings.DELETED.format(n=len(ids)))
+
+    def clear_or_delete(self) -> None:
+        """Delete key: clear the selected cells (like a spreadsheet); whole rows selected -> delete rows."""
+        indexes = self.view.selectionModel().selectedIndexes()
+        full_rows = self.view.selectionModel().selectedRows()
+        if full_rows:
+            self.delete_selected()
+            return
+        changes: dict[str, dict] = {}
+        for index in indexes:
+            f = self.model.field_at(index.column())
+            if f is not None:
+                changes.setdefault(self.model.ids[index.row()], {})[f.key] = ""
+        self.model.set_values(changes, "清除内容")
+
+    def copy(self) -> None:
+        indexes = sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column()))
+        if not indexes:
+            return
+        rows: dict[int, list[str]] = {}
+        for index in indexes:
+            value = index.data(Qt.ItemDataRole.EditRole)
+            text = "" if value is None else str(value)
+            if "\n" in text or "\t" in text or '"' in text:
+                text = '"' + text.replace('"', '""') + '"'
+            rows.setdefault(index.row(), []).append(text)
+        QGuiApplication.clipboard().setText("\n".join("\t".join(r) for r in rows.values()) + "\n")
+
+    def paste(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> int:
+        """Paste a block copied from Excel/WPS.
+
+        One column: fills the selected cell and the cells below it (new rows are
+        added past the end), like a spreadsheet. Several columns: every line
+        becomes a NEW need, so existing needs are never overwritten by accident;
+        columns map by header when the block starts with the header row,
+        otherwise from the current column onwards. Returns rows/cells written.
+        """
+        rows = parse_clipboard(text)
+        if not rows:
+            self.message.emit(strings.PASTE_EMPTY)
+            return 0
+        fields = NEEDS.table_fields
+        current = self.view.currentIndex()
+        start_col = max(current.column(), 1) if current.isValid() else 1
+        width = max(len(r) for r in rows)
+        if width == 1:
+            return self._paste_column([r[0] if r else "" for r in rows], current, start_col)
+        mapping = header_mapping(rows[0], fields)
+        if mapping is not None:
+            rows = rows[1:]
+        else:
+            mapping = {i: fields[start_col - 1 + i].key for i in range(width) if start_col - 1 + i < len(fields)}
+        items = []
+        defaults = self.store.local_defaults("needs")
+        for r in rows:
+            if not any(cell.strip() for cell in r):
+                continue
+            values = {key: normalise(NEEDS.field(key), r[i] if i < len(r) else "", self.store.choices)
+                      for i, key in mapping.items()}
+            if "status" not in values or not values["status"]:
+                values["status"] = NEEDS.field("status").default
+            items.append({**defaults, **values})
+        if not items:
+            self.message.emit(strings.PASTE_EMPTY)
+            return 0
+        ids = self.store.needs.insert_many(items)
+        self.undo.push(AddRecordsCommand(self.model, ids, "粘贴"))
+        self.view.scrollToBottom()
+        self.message.emit(strings.PASTE_ADDED.format(n=len(ids)))
+        return len(ids)
+
+    def _paste_column(self, values: list[str], current, start_col: int) -> int:
+        f = self.model.field_at(start_col)
+        if f is None:
+            return 0
+        start_row = current.row() if current.isValid() else len(self.model.ids)
+        changes: dict[str, dict] = {}
+        missing = max(0, start_row + len(values) - len(self.model.ids))
+        if missing:
+            new_ids = self.store.needs.insert_many([self.store.local_defaults("needs")] * missing)
+            self.undo.beginMacro("粘贴")
+            self.undo.push(AddRecordsCommand(self.model, new_ids, "粘贴"))
+        for offset, value in enumerate(values):
+            changes[self.model.ids[start_row + offset]] = {f.key: value}
+        self.model.set_values(changes, "粘贴")
+        if missing:
+            self.undo.endMacro()
+        self.message.emit(strings.PASTE_SET.format(n=len(values)))
+        return len(values)

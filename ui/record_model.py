@@ -1,0 +1,215 @@
+"""Table model over a storage RecordTable.
+
+The model holds only the ordered list of ids that match the current search and
+filters; rows are fetched from SQLite in blocks as the view asks for them. This
+keeps a 150,000-row consolidated list responsive, and is why searching, filtering
+and sorting happen in SQL rather than in a QSortFilterProxyModel, which would
+have to load every row into Python first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from forms.fields import Field, Kind
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
+from forms.validation import normalise, problems
+from storage.records import RecordTable
+from ui import strings
+from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, Qt, QUndoStack, Signal
+
+BLOCK = 200
+CACHE_LIMIT = 5000
+FLAG_COLOURS = {FLAG_NATIONAL: QColor("#fbd5d2"), FLAG_PROVINCIAL: QColor("#fde9c4")}
+FLAG_TEXT = {FLAG_NATIONAL: QColor("#a61b1b"), FLAG_PROVINCIAL: QColor("#8a5300")}
+ERROR_TEXT = QColor("#c0392b")
+HINT_TEXT = QColor("#b07a7a")
+READY_TEXT = QColor("#1e7b34")
+
+STATUS_COL = 0
+
+
+class RecordModel(QAbstractTableModel):
+    """Column 0 is 完整性 (ready / draft); the rest are the form's table fields."""
+
+    edited = Signal()  # any write through this model (counts may have changed)
+
+    def __init__(self, table: RecordTable, fields: Sequence[Field], undo: QUndoStack,
+                 editable: bool = True, parent=None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.fields = list(fields)
+        self.undo = undo
+        self.editable = editable
+        self.ids: list[str] = []
+        self._cache: dict[str, dict] = {}
+        self._query: dict = {"search": "", "filters": {}, "order_by": None, "descending": False}
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ---- loading ---------------------------------------------------------
+    def set_query(self, search: str | None = None, filters: Mapping[str, object] | None = None,
+                  order_by: str | None = None, descending: bool | None = None) -> None:
+        if search is not None:
+            self._query["search"] = search
+        if filters is not None:
+            self._query["filters"] = dict(filters)
+        if order_by is not None:
+            self._query["order_by"] = order_by or None
+        if descending is not None:
+            self._query["descending"] = descending
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.ids = self.table.ids(**self._query)
+        self._cache.clear()
+        self.endResetModel()
+
+    def row_of(self, record_id: str) -> int:
+        try:
+            return self.ids.index(record_id)
+        except ValueError:
+            return -1
+
+    def record(self, row: int) -> dict:
+        record_id = self.ids[row]
+        cached = self._cache.get(record_id)
+        if cached is None:
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache.clear()
+            start = max(0, row - BLOCK // 2)
+            block = self.ids[start : start + BLOCK]
+            for rid, rec in self.table.get_many(block).items():
+                rec["_problems"] = problems(self.table.form, rec, self.table.choices)
+                self._cache[rid] = rec
+            cached = self._cache.get(record_id) or {"id": record_id, "_problems": {}}
+        return cached
+
+    def refresh_ids(self, ids: Sequence[str]) -> None:
+        for record_id in ids:
+            self._cache.pop(record_id, None)
+            row = self.row_of(record_id)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def append_ids(self, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        self.beginInsertRows(QModelIndex(), len(self.ids), len(self.ids) + len(ids) - 1)
+        self.ids.extend(ids)
+        self.endInsertRows()
+
+    # ---- Qt model API -----------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.fields) + 1
+
+    def field_at(self, column: int) -> Field | None:
+        return self.fields[column - 1] if column >= 1 else None
+
+    def column_of(self, key: str) -> int:
+        for i, f in enumerate(self.fields):
+            if f.key == key:
+                return i + 1
+        return -1
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        f = self.field_at(section)
+        return strings.STATUS_COLUMN if f is None else f.label
+
+    def flags(self, index: QModelIndex):
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.editable and index.column() != STATUS_COL:
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        rec = self.record(index.row())
+        f = self.field_at(index.column())
+        found: dict = rec.get("_problems", {})
+        level = rec.get("coord_level")
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = FLAG_COLOURS.get(level) if isinstance(level, str) else None
+            return QBrush(colour) if colour else None
+        if f is None:  # the 完整性 column
+            if role == Qt.ItemDataRole.DisplayRole:
+                return strings.READY if not found else f"{strings.DRAFT}（{len(found)}项待补）"
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(READY_TEXT if not found else ERROR_TEXT)
+            if role == Qt.ItemDataRole.ToolTipRole and found:
+                return "\n".join(found.values())
+            return None
+        value = rec.get(f.key)
+        empty = value is None or value == ""
+        if role == Qt.ItemDataRole.DisplayRole:
+            if empty:
+                return strings.REQUIRED_HINT if f.required else ""
+            text = str(value)
+            if f.kind == Kind.LONGTEXT and len(text) > 120:
+                text = text[:120] + "…"
+            if f.key == "coord_level" and value in FLAG_COLOURS:
+                text = strings.FLAG_MARK + text
+            return text.replace("\n", " ")
+        if role == Qt.ItemDataRole.EditRole:
+            return "" if empty else value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if f.key in found:
+                return found[f.key]
+            return str(value) if f.kind == Kind.LONGTEXT and not empty else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if f.key in found:
+                return QBrush(HINT_TEXT if empty else ERROR_TEXT)
+            if f.key == "coord_level" and value in FLAG_TEXT:
+                return QBrush(FLAG_TEXT[value])
+            return None
+        if role == Qt.ItemDataRole.FontRole and f.key == "coord_level" and value in FLAG_TEXT:
+            return self._bold
+        return None
+
+    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        f = self.field_at(index.column())
+        if role != Qt.ItemDataRole.EditRole or f is None or not self.editable:
+            return False
+        return self.set_values({self.ids[index.row()]: {f.key: value}}, "编辑")
+
+    def set_values(self, changes: Mapping[str, Mapping[str, object]], text: str) -> bool:
+        """Write {id: {key: raw value}} as one undoable step; returns whether anything changed."""
+        from ui.undo import SetValuesCommand
+
+        before: dict[str, dict] = {}
+        after: dict[str, dict] = {}
+        for record_id, values in changes.items():
+            row = self.row_of(record_id)
+            current = self.record(row) if row >= 0 else (self.table.get(record_id) or {})
+            for key, raw in values.items():
+                new = normalise(self.table.form.field(key), raw, self.table.choices)
+                old = current.get(key)
+                if (old or None) != (new or None) or (isinstance(new, int) and old != new):
+                    before.setdefault(record_id, {})[key] = old
+                    after.setdefault(record_id, {})[key] = new
+        if not after:
+            return False
+        self.undo.push(SetValuesCommand(self, before, after, text))
+        return True
+
+    def write(self, values_by_id: Mapping[str, Mapping[str, object]]) -> None:
+        """Apply already-normalised values to storage and refresh (used by undo commands)."""
+        with self.table.db.atomic():
+            for record_id, values in values_by_id.items():
+                self.table.update(record_id, values)
+        self.refresh_ids(list(values_by_id))
+        self.edited.emit()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        f = self.field_at(column)
+        key = "complete" if f is None else f.key
+        self.set_query(order_by=key, descending=order == Qt.SortOrder.DescendingOrder)
