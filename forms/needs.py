@@ -21,7 +21,7 @@ NEEDS = Form(
         Field("content", "需求内容", Kind.LONGTEXT, required=True, max_len=2000, width=40,
               header_aliases=("需求描述", "具体需求", "需求内容描述", "需求事项")),
         Field("coord_level", "协调层级（重点标注）", Kind.CHOICE, choices="coord_levels", required=True,
-              width=16, header_aliases=("协调层级", "需协调层级", "重点标注", "是否需国家或省局协调",
+              width=21, header_aliases=("协调层级", "需协调层级", "重点标注", "是否需国家或省局协调",
                                         "需协调部门", "协调部门")),
         Field("contact", "联系人", max_len=30, width=9),
         Field("phone", "联系电话", Kind.PHONE, max_len=60, width=15, header_aliases=("电话", "联系方式")),

@@ -6,6 +6,7 @@ Every generated subject name carries "（示例）" so nobody mistakes them for 
 from __future__ import annotations
 
 import random
+import uuid
 
 from forms.cases import CONTENT_LIMIT
 from forms.reference import builtin_choices, regions
@@ -39,6 +40,10 @@ def _credit_code(rng: random.Random) -> str:
     body = "9135" + "".join(rng.choice("0123456789") for _ in range(4)) + "".join(
         rng.choice(CREDIT_CODE_CHARSET) for _ in range(9))
     return body + credit_code_check_char(body)
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 def _mobile(rng: random.Random) -> str:
@@ -99,18 +104,18 @@ def fill(store: Store, needs: int = 200, cases: int = 3, seed: int = 2023,
             "district": profile["district"] if i % 5 else district,
         })
         if len(batch) == 1000:
-            store.needs.insert_many(batch)
+            store.needs.insert_many(batch, record_ids=[_uuid(rng) for _ in batch])
             batch.clear()
             if progress:
                 progress.update(i + 1, needs + cases, "正在生成需求……")
     if batch:
-        store.needs.insert_many(batch)
+        store.needs.insert_many(batch, record_ids=[_uuid(rng) for _ in batch])
     for j in range(cases):
         check(progress)
         trade = rng.choice(_TRADES)
         prefix = rng.choice(_PREFIXES)
         quarter = CONTENT_LIMIT // 4 - rng.randint(20, 120)
-        store.cases.insert({
+        store.cases.insert_many([{
             "name": rng.choice(_CASE_TITLES).format(p=prefix, t=trade)[:55] + "（示例）",
             "recommender": profile["unit"],
             "city": profile["city"],
@@ -130,6 +135,6 @@ def fill(store: Store, needs: int = 200, cases: int = 3, seed: int = 2023,
             "lessons": _paragraph(rng, "经验启示", quarter),
             "opinion": "同意推荐。",
             "unit": profile["unit"],
-        })
+        }], record_ids=[_uuid(rng)])
     if progress:
         progress.update(needs + cases, needs + cases, "完成")

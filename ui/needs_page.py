@@ -91,6 +91,7 @@ class NeedsPage(QWidget):
         self.view.setSortingEnabled(False)  # sorting is SQL-side, via header clicks
         header = self.view.horizontalHeader()
         header.setSectionsClickable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # entry order until a header is clicked
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(self.model.sort)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -1,0 +1,85 @@
+"""The command line as users and scripts call it: real processes, real exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from forms import APP_VERSION
+from storage import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+
+
+def content(path: Path) -> list[tuple]:
+    s = Store.open(path)
+    skip = {"created_at", "updated_at"}
+    needs = [tuple(v for k, v in r.items() if k not in skip) for r in s.needs.rows()]
+    cases = [tuple(v for k, v in r.items() if k not in skip) for r in s.cases.rows()]
+    s.close()
+    return needs + cases
+
+
+def test_version():
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"万里行填报助手 {APP_VERSION}"
+
+
+def test_sample_is_deterministic_and_synthetic(tmp_path):
+    a, b, c = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "c.db"
+    out = run("sample", "--db", str(a), "--needs", "40", "--cases", "2", "--seed", "7")
+    assert out.returncode == 0, out.stderr
+    assert "需求 40 条，案例 2 个" in out.stdout
+    run("sample", "--db", str(b), "--needs", "40", "--cases", "2", "--seed", "7")
+    run("sample", "--db", str(c), "--needs", "40", "--cases", "2", "--seed", "8")
+    assert content(a) == content(b)
+    assert content(a) != content(c)
+    s = Store.open(a)
+    rows = s.needs.rows()
+    assert len(rows) == 40 and all("（示例）" in r["subject_name"] for r in rows)
+    assert {r["coord_level"] for r in rows} >= {"需国家知识产权局协调", "需省知识产权局协调", "本地解决"}
+    assert all(r["complete"] == 1 for r in rows)  # sample records pass validation
+    cases = s.cases.rows()
+    assert len(cases) == 2 and all(1500 <= sum(len(r[k]) for k in ("background", "practice", "results", "lessons"))
+                                   <= 2000 for r in cases)
+    s.close()
+
+
+def test_db_option_before_subcommand(tmp_path):
+    db = tmp_path / "x.db"
+    out = run("--db", str(db), "sample", "--needs", "3", "--cases", "0")
+    assert out.returncode == 0, out.stderr
+    assert content(db) and len(content(db)) == 3
+
+
+def test_errors_are_chinese_sentences_without_traceback(tmp_path):
+    db = tmp_path / "x.db"
+    out = run("export", "needs", "--db", str(db), "--out", str(tmp_path / "x.doc"))
+    assert out.returncode == 2
+    assert "扩展名应为 .xlsx 或 .pdf" in out.stderr and "Traceback" not in out.stderr
+
+    out = run("sample", "--db", str(db), "--needs", "-1")
+    assert out.returncode == 2 and "不能为负数" in out.stderr
+
+    out = run("export", "pdfs")
+    assert out.returncode == 2 and "命令行参数有误" in out.stderr
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not sqlite" * 500)
+    out = run("sample", "--db", str(bad))
+    assert out.returncode == 2 and "不是本软件的数据库" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_newer_database_refused_from_command_line(tmp_path):
+    db = tmp_path / "new.db"
+    s = Store.open(db)
+    s.db["_sqlite_migrations"].insert({"migration_set": "wanlixing", "name": "m999_future", "applied_at": "2030"})
+    s.close()
+    out = run("sample", "--db", str(db), "--needs", "1")
+    assert out.returncode == 2 and "更新版本" in out.stderr
