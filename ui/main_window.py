@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
 
         settings = bar.addMenu(strings.MENU_SETTINGS)
         self._action(settings, strings.PROFILE_TITLE + "…", self.edit_profile)
+        self._action(settings, "选项管理…", self.edit_choices)
 
         help_menu = bar.addMenu(strings.MENU_HELP)
         self._action(help_menu, strings.ABOUT, self.about)
@@ -102,6 +103,16 @@ class MainWindow(QMainWindow):
         if ProfileDialog(self.store, parent=self).exec():
             self._update_unit()
             self.needs_page.model.reload()
+
+    def edit_choices(self) -> None:
+        from ui.choices_dialog import ChoicesDialog
+
+        dialog = ChoicesDialog(self.store, self)
+        dialog.exec()
+        if dialog.changed:
+            self.needs_page.refill_filters()
+            self.needs_page.model.reload()
+            self.cases_page.model.reload()
 
     def open_recycle(self) -> None:
         from ui.recycle_dialog import RecycleDialog

@@ -65,15 +65,13 @@ class NeedsPage(QWidget):
         bar.addSpacing(16)
         bar.addWidget(self.search, 2)
         self.filter_boxes: dict[str, QComboBox] = {}
-        for key, label, list_name in FILTERS:
+        for key, _label, _list_name in FILTERS:
             box = QComboBox()
             box.setObjectName(f"filter_{key}")
-            box.addItem(f"{label}：{strings.ALL}", "")
-            for value in store.choices.values(list_name):
-                box.addItem(value, value)
             box.currentIndexChanged.connect(self.apply_query)
             self.filter_boxes[key] = box
             bar.addWidget(box, 1)
+        self.refill_filters()
         self.drafts_only = QComboBox()
         self.drafts_only.addItem("完整性：全部", None)
         self.drafts_only.addItem(strings.ONLY_DRAFTS, 0)
@@ -115,6 +113,19 @@ class NeedsPage(QWidget):
         self.apply_query()
 
     # ---- query -----------------------------------------------------------
+    def refill_filters(self) -> None:
+        """(Re)build the filter drop-downs from the choice lists, keeping the current choice."""
+        for key, label, list_name in FILTERS:
+            box = self.filter_boxes[key]
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(f"{label}：{strings.ALL}", "")
+            for value in self.store.choices.values(list_name):
+                box.addItem(value, value)
+            box.setCurrentIndex(max(box.findData(current), 0) if current else 0)
+            box.blockSignals(False)
+
     def apply_query(self) -> None:
         filters = {key: box.currentData() for key, box in self.filter_boxes.items()}
         filters["complete"] = self.drafts_only.currentData()

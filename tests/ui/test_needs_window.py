@@ -145,3 +145,26 @@ def test_delete_undo_and_filters(qtbot, app_window, monkeypatch):
     qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=2000)
     page.clear_filters()
     assert page.model.rowCount() == 3
+
+
+def test_officer_adds_a_category(qtbot, app_window):
+    from ui.choices_dialog import ChoicesDialog
+
+    window = app_window()
+    page = window.needs_page
+    page.paste_text("需求主体名称\t需求类别\t需求内容\t协调层级\n福建甲公司\t数据知识产权登记\t登记数据资产\t本地\n")
+    assert page.model.index(0, 0).data().startswith("草稿")
+    dialog = ChoicesDialog(window.store, window)
+    qtbot.addWidget(dialog)
+    dialog.list_box.setCurrentIndex(dialog.list_box.findData("need_categories"))
+    dialog.new_value.setText("数据知识产权登记")
+    dialog.add()
+    assert dialog.changed
+    page.refill_filters()
+    page.model.reload()
+    assert page.model.index(0, 0).data() == "✔ 可提交"
+    assert page.filter_boxes["category"].findData("数据知识产权登记") > 0
+    # Built-in values cannot be removed.
+    dialog.values.setCurrentRow(0)
+    dialog.remove()
+    assert "专利快速审查/优先审查" in window.store.choices.values("need_categories")

@@ -1,0 +1,91 @@
+"""选项管理: officers add values to the choice lists (the built-in ones stay)."""
+
+from __future__ import annotations
+
+from forms import CASES, NEEDS
+from storage import Store
+from ui.qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+
+# 协调层级 is not extendable: the marking of flagged needs depends on its exact values.
+EXTENDABLE = [(f.choices, f"{form_label}：{f.label}") for form_label, form in (("需求清单", NEEDS), ("优秀案例", CASES))
+              for f in form.fields if f.choices and f.choices != "coord_levels"]
+
+
+class ChoicesDialog(QDialog):
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.changed = False
+        self.setWindowTitle("选项管理")
+        self.resize(520, 480)
+        layout = QVBoxLayout(self)
+        hint = QLabel("可以为下拉列表增加本单位需要的选项。内置选项不能删除；“协调层级”不可修改。")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.list_box = QComboBox()
+        for name, label in EXTENDABLE:
+            self.list_box.addItem(label, name)
+        self.list_box.currentIndexChanged.connect(self.fill)
+        layout.addWidget(self.list_box)
+        self.values = QListWidget()
+        layout.addWidget(self.values, 1)
+        row = QHBoxLayout()
+        self.new_value = QLineEdit()
+        self.new_value.setPlaceholderText("输入新选项")
+        self.new_value.returnPressed.connect(self.add)
+        add = QPushButton("添加")
+        add.clicked.connect(self.add)
+        remove = QPushButton("删除所选")
+        remove.clicked.connect(self.remove)
+        row.addWidget(self.new_value, 1)
+        row.addWidget(add)
+        row.addWidget(remove)
+        layout.addLayout(row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.accept)
+        layout.addWidget(buttons)
+        self.fill()
+
+    @property
+    def list_name(self) -> str:
+        return self.list_box.currentData()
+
+    def fill(self) -> None:
+        self.values.clear()
+        builtin = {c.value for c in self.store.choices.lists.get(self.list_name, [])}
+        for value in self.store.choices.values(self.list_name):
+            item = QListWidgetItem(value + ("（内置）" if value in builtin else ""))
+            item.setData(Qt.ItemDataRole.UserRole, None if value in builtin else value)
+            if value in builtin:
+                item.setForeground(Qt.GlobalColor.gray)
+            self.values.addItem(item)
+
+    def add(self) -> None:
+        value = self.new_value.text().strip()
+        if value:
+            self.store.add_choice(self.list_name, value)
+            self.changed = True
+            self.new_value.clear()
+            self.fill()
+
+    def remove(self) -> None:
+        item = self.values.currentItem()
+        value = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if value:
+            self.store.remove_choice(self.list_name, value)
+            self.changed = True
+            self.fill()
