@@ -6,6 +6,7 @@ from forms import APP_NAME, APP_VERSION
 from storage import Store
 from ui import strings
 from ui.cases_page import CasesPage
+from ui.consolidation_page import ConsolidationPage
 from ui.needs_page import NeedsPage
 from ui.qt import QAction, QKeySequence, QLabel, QMainWindow, QMessageBox, QTabWidget, QUndoStack
 
@@ -20,16 +21,37 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.needs_page = NeedsPage(store, self.undo)
         self.cases_page = CasesPage(store, self.undo)
+        self.consolidation_page = ConsolidationPage(store, self.undo)
         self.tabs.addTab(self.needs_page, strings.TAB_NEEDS)
         self.tabs.addTab(self.cases_page, strings.TAB_CASES)
+        self.tabs.addTab(self.consolidation_page, strings.TAB_CONSOLIDATION)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
-        for page in (self.needs_page, self.cases_page):
+        c = self.consolidation_page
+        c.export_requested.connect(lambda ext: self._export("needs", ext, consolidated=True))
+        for page in (self.needs_page, self.cases_page, self.consolidation_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.unit_label = QLabel()
         self.statusBar().addPermanentWidget(self.unit_label)
         self.statusBar().addPermanentWidget(QLabel(strings.SAVED_NOTE))
         self._update_unit()
         self._build_menus()
+
+    def _tab_changed(self, index: int) -> None:
+        # The tabs share one database: show each tab what the others changed.
+        self.cases_page.editor.flush()
+        page = self.tabs.widget(index)
+        if page is self.consolidation_page:
+            self.consolidation_page.refresh()
+        elif page is self.needs_page:
+            self.needs_page.model.reload()
+        elif page is self.cases_page:
+            self.cases_page.model.reload()
+
+    def _export(self, form_id: str, ext: str, **kwargs) -> None:
+        from ui import export_actions as ex
+
+        ex.export(self, self.store, form_id, ext, before=self.cases_page.editor.flush, **kwargs)
 
     def _title(self) -> str:
         return f"{APP_NAME} — {self.store.path}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from forms import NEEDS
+from forms import NEEDS, Field, Kind
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
+from forms.reference import regions
 from forms.validation import normalise
 from storage import Store
+from storage.stats import region_order_key
 from ui import strings
 from ui.delegates import FieldDelegate
 from ui.paste import header_mapping, parse_clipboard
@@ -32,6 +34,10 @@ from ui.qt import (
 from ui.record_model import RecordModel
 from ui.undo import AddRecordsCommand, DeleteRecordsCommand
 
+# Shown first in the consolidated list: whose need it is. Read-only there.
+REGION_FIELDS = (Field("city", "设区市", Kind.CITY, width=9), Field("district", "县（市、区）", width=10),
+                 Field("unit", "填报单位", width=20))
+
 FILTERS = (("category", strings.FILTER_CATEGORY, "need_categories"),
            ("coord_level", strings.FILTER_LEVEL, "coord_levels"),
            ("status", strings.FILTER_STATUS, "statuses"))
@@ -40,11 +46,15 @@ FILTERS = (("category", strings.FILTER_CATEGORY, "need_categories"),
 class NeedsPage(QWidget):
     message = Signal(str)  # status-bar text
 
-    def __init__(self, store: Store, undo: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, undo: QUndoStack, consolidated: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.undo = undo
-        self.model = RecordModel(store.needs, NEEDS.table_fields, undo, parent=self)
+        self.consolidated = consolidated
+        extra = REGION_FIELDS if consolidated else ()
+        self.model = RecordModel(store.needs, [*extra, *NEEDS.table_fields], undo,
+                                 readonly_keys=[f.key for f in extra], parent=self)
         self.model.edited.connect(self.update_summary)
         self.model.modelReset.connect(self.update_summary)
         self.model.rowsInserted.connect(self.update_summary)
@@ -65,6 +75,17 @@ class NeedsPage(QWidget):
         bar.addSpacing(16)
         bar.addWidget(self.search, 2)
         self.filter_boxes: dict[str, QComboBox] = {}
+        if consolidated:
+            self.city_box = QComboBox()
+            self.city_box.setObjectName("filter_city")
+            self.district_box = QComboBox()
+            self.district_box.setObjectName("filter_district")
+            self.city_box.currentIndexChanged.connect(self._refill_district_filter)
+            self.district_box.currentIndexChanged.connect(self.apply_query)
+            self.filter_boxes["city"] = self.city_box
+            self.filter_boxes["district"] = self.district_box
+            bar.addWidget(self.city_box, 1)
+            bar.addWidget(self.district_box, 1)
         for key, _label, _list_name in FILTERS:
             box = QComboBox()
             box.setObjectName(f"filter_{key}")
@@ -95,7 +116,7 @@ class NeedsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.verticalHeader().setDefaultSectionSize(28)
         self.view.setWordWrap(False)
-        widths = [110] + [int(f.width * 9) for f in NEEDS.table_fields]
+        widths = [110] + [int(f.width * 9) for f in self.model.fields]
         for column, width in enumerate(widths):
             self.view.setColumnWidth(column, width)
         QShortcut(QKeySequence.StandardKey.Paste, self.view, activated=self.paste)
@@ -115,6 +136,8 @@ class NeedsPage(QWidget):
     # ---- query -----------------------------------------------------------
     def refill_filters(self) -> None:
         """(Re)build the filter drop-downs from the choice lists, keeping the current choice."""
+        if self.consolidated:
+            self._refill_region_filters()
         for key, label, list_name in FILTERS:
             box = self.filter_boxes[key]
             current = box.currentData()
@@ -125,6 +148,31 @@ class NeedsPage(QWidget):
                 box.addItem(value, value)
             box.setCurrentIndex(max(box.findData(current), 0) if current else 0)
             box.blockSignals(False)
+
+    def _refill_region_filters(self) -> None:
+        present = self.store.needs.count_by("city")
+        current = self.city_box.currentData()
+        self.city_box.blockSignals(True)
+        self.city_box.clear()
+        self.city_box.addItem("设区市：全部", "")
+        for city in sorted(present, key=lambda c: region_order_key(c, None)):
+            if city:
+                self.city_box.addItem(f"{city}（{present[city]}）", city)
+        self.city_box.setCurrentIndex(max(self.city_box.findData(current), 0) if current else 0)
+        self.city_box.blockSignals(False)
+        self._refill_district_filter(apply=False)
+
+    def _refill_district_filter(self, *_args, apply: bool = True) -> None:
+        city = self.city_box.currentData()
+        self.district_box.blockSignals(True)
+        self.district_box.clear()
+        self.district_box.addItem("县（市、区）：全部", "")
+        for district in regions().districts.get(city or "", ()):
+            self.district_box.addItem(district, district)
+        self.district_box.setEnabled(bool(city))
+        self.district_box.blockSignals(False)
+        if apply:
+            self.apply_query()
 
     def apply_query(self) -> None:
         filters = {key: box.currentData() for key, box in self.filter_boxes.items()}
@@ -223,7 +271,8 @@ class NeedsPage(QWidget):
             return 0
         fields = NEEDS.table_fields
         current = self.view.currentIndex()
-        start_col = max(current.column(), 1) if current.isValid() else 1
+        first_editable = next(c for c in range(1, self.model.columnCount()) if self.model.is_editable(c))
+        start_col = max(current.column(), first_editable) if current.isValid() else first_editable
         width = max(len(r) for r in rows)
         if width == 1:
             return self._paste_column([r[0] if r else "" for r in rows], current, start_col)
@@ -231,7 +280,9 @@ class NeedsPage(QWidget):
         if mapping is not None:
             rows = rows[1:]
         else:
-            mapping = {i: fields[start_col - 1 + i].key for i in range(width) if start_col - 1 + i < len(fields)}
+            columns = [self.model.field_at(c).key for c in range(start_col, self.model.columnCount())
+                       if self.model.is_editable(c)]
+            mapping = dict(enumerate(columns[:width]))
         items = []
         defaults = self.store.local_defaults("needs")
         for r in rows:
@@ -253,7 +304,7 @@ class NeedsPage(QWidget):
 
     def _paste_column(self, values: list[str], current, start_col: int) -> int:
         f = self.model.field_at(start_col)
-        if f is None:
+        if f is None or not self.model.is_editable(start_col):
             return 0
         start_row = current.row() if current.isValid() else len(self.model.ids)
         changes: dict[str, dict] = {}

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QIcon,
     QImage,
     QKeySequence,
+    QPainter,
     QPalette,
     QPixmap,
     QShortcut,

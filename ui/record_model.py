@@ -35,10 +35,11 @@ class RecordModel(QAbstractTableModel):
     edited = Signal()  # any write through this model (counts may have changed)
 
     def __init__(self, table: RecordTable, fields: Sequence[Field], undo: QUndoStack,
-                 editable: bool = True, parent=None) -> None:
+                 editable: bool = True, readonly_keys: Sequence[str] = (), parent=None) -> None:
         super().__init__(parent)
         self.table = table
         self.fields = list(fields)
+        self.readonly_keys = set(readonly_keys)
         self.undo = undo
         self.editable = editable
         self.ids: list[str] = []
@@ -126,9 +127,13 @@ class RecordModel(QAbstractTableModel):
 
     def flags(self, index: QModelIndex):
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.editable and index.column() != STATUS_COL:
+        if self.is_editable(index.column()):
             base |= Qt.ItemFlag.ItemIsEditable
         return base
+
+    def is_editable(self, column: int) -> bool:
+        f = self.field_at(column)
+        return self.editable and f is not None and f.key not in self.readonly_keys
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -177,7 +182,7 @@ class RecordModel(QAbstractTableModel):
 
     def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
         f = self.field_at(index.column())
-        if role != Qt.ItemDataRole.EditRole or f is None or not self.editable:
+        if role != Qt.ItemDataRole.EditRole or f is None or not self.is_editable(index.column()):
             return False
         return self.set_values({self.ids[index.row()]: {f.key: value}}, "编辑")
 

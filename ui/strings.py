@@ -3,6 +3,7 @@
 APP_TITLE = "万里行填报助手"
 TAB_NEEDS = "附件1 需求清单"
 TAB_CASES = "附件2 优秀案例"
+TAB_CONSOLIDATION = "汇总（导入与统计）"
 
 ADD_NEED = "新增需求"
 DELETE = "删除"

@@ -1,0 +1,106 @@
+"""Consolidation figures: counts by region, level and category, and who has reported.
+
+Used by the 汇总 tab, the statistics page and the consolidated exports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
+from forms.reference import builtin_choices, regions
+from storage.store import Store
+
+UNKNOWN_REGION = "（未填地区）"
+
+
+def region_order_key(city: str | None, district: str | None) -> tuple:
+    """Sort key in the official order of the region list; unknown places last."""
+    r = regions()
+    cities = r.cities
+    ci = cities.index(city) if city in cities else len(cities)
+    districts = r.districts.get(city or "", ())
+    di = -1 if not district else (districts.index(district) if district in districts else len(districts))
+    return (ci, di, city or "", district or "")
+
+
+def by_city_and_level(store: Store) -> list[tuple[str, dict[str, int]]]:
+    """[(city, {level: count, ..., "合计": n})] in region order, only cities present."""
+    levels = store.choices.values("coord_levels")
+    out: dict[str, dict[str, int]] = {}
+    sql = "select ifnull(city, ''), ifnull(coord_level, ''), count(*) from needs where deleted_at is null group by 1, 2"
+    for city, level, n in store.db.execute(sql).fetchall():
+        row = out.setdefault(city or UNKNOWN_REGION, {lv: 0 for lv in levels} | {"其他": 0, "合计": 0})
+        row[level if level in levels else "其他"] += n
+        row["合计"] += n
+    return sorted(out.items(), key=lambda item: region_order_key(item[0], None))
+
+
+def by_category(store: Store) -> list[tuple[str, int, int]]:
+    """[(category, all, flagged)] most frequent first."""
+    sql = ("select ifnull(category, ''), count(*), sum(coord_level in (?, ?)) from needs "
+           "where deleted_at is null group by 1 order by 2 desc, 1")
+    return [(c or "（未填）", n, f or 0) for c, n, f in store.db.execute(sql, [FLAG_NATIONAL, FLAG_PROVINCIAL])]
+
+
+@dataclass
+class Submission:
+    city: str
+    district: str
+    unit: str
+    needs: int = 0
+    national: int = 0
+    provincial: int = 0
+    cases: int = 0
+    last_import: str = ""
+
+    @property
+    def region(self) -> str:
+        return f"{self.city}{self.district}" or UNKNOWN_REGION
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.needs or self.cases)
+
+
+def submissions(store: Store) -> list[Submission]:
+    """One row per reporting unit present, plus a row for every expected region that has
+    sent nothing: the districts of the supervisor's city, or every city for the province."""
+    rows: dict[tuple[str, str, str], Submission] = {}
+
+    def get(city, district, unit) -> Submission:
+        key = (city or "", district or "", unit or "")
+        if key not in rows:
+            rows[key] = Submission(*key)
+        return rows[key]
+
+    sql = ("select city, district, unit, count(*), sum(coord_level = ?), sum(coord_level = ?), "
+           "max(ifnull(imported_at, '')) from needs where deleted_at is null group by 1, 2, 3")
+    for city, district, unit, n, nat, prov, last in store.db.execute(sql, [FLAG_NATIONAL, FLAG_PROVINCIAL]):
+        s = get(city, district, unit)
+        s.needs, s.national, s.provincial, s.last_import = n, nat or 0, prov or 0, last or ""
+    sql = ("select ifnull(c.city, ''), ifnull(c.district, ''), c.unit, count(*), max(ifnull(c.imported_at, '')) "
+           "from cases c where deleted_at is null group by 1, 2, 3")
+    for city, district, unit, n, last in store.db.execute(sql):
+        s = get(city, district, unit)
+        s.cases = n
+        s.last_import = max(s.last_import, last or "")
+    profile = store.profile()
+    own_city = profile.get("city") or ""
+    if own_city and not profile.get("district"):
+        expected = [(own_city, d) for d in regions().districts.get(own_city, ())]
+    elif not own_city:
+        expected = [(c, "") for c in regions().cities]
+    else:
+        expected = []
+    present = {(s.city, s.district) for s in rows.values()}
+    present_cities = {s.city for s in rows.values()}
+    for city, district in expected:
+        if (city, district) in present or (not district and city in present_cities):
+            continue
+        get(city, district, "")
+    return sorted(rows.values(), key=lambda s: (region_order_key(s.city, s.district), s.unit))
+
+
+def level_names() -> list[str]:
+    return builtin_choices().values("coord_levels")

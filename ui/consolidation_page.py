@@ -1,0 +1,119 @@
+"""汇总: what supervisors work in — who has reported, statistics, and the merged list."""
+
+from __future__ import annotations
+
+from storage import Store
+from storage.stats import by_category, by_city_and_level, level_names, submissions
+from ui.charts import StackedBarChart
+from ui.needs_page import NeedsPage
+from ui.qt import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QTableView,
+    QTabWidget,
+    QUndoStack,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ui.rows_model import RowsModel
+
+BOARD_HEADERS = ("所属地区", "填报单位", "需求条数", "需国家局协调", "需省局协调", "案例数", "最近导入时间", "报送情况")
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().hide()
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    return view
+
+
+class ConsolidationPage(QWidget):
+    message = Signal(str)
+    import_files = Signal()
+    import_folder = Signal()
+    show_history = Signal()
+    export_requested = Signal(str)  # "xlsx" / "pdf"
+
+    def __init__(self, store: Store, undo: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        bar = QHBoxLayout()
+        for text, signal in (("导入文件…", self.import_files), ("导入文件夹…", self.import_folder),
+                             ("导入记录与撤销…", self.show_history)):
+            button = QPushButton(text)
+            button.clicked.connect(signal.emit)
+            bar.addWidget(button)
+        bar.addStretch()
+        for text, ext in (("导出汇总 Excel…", "xlsx"), ("导出汇总 PDF…", "pdf")):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _checked=False, e=ext: self.export_requested.emit(e))
+            bar.addWidget(button)
+
+        self.tabs = QTabWidget()
+        self.board_model = RowsModel(BOARD_HEADERS, colour=lambda row: None if row[-1] == "已报送" else "#fdecea")
+        self.board_view = _table(self.board_model)
+        self.board_summary = QLabel()
+        board = QWidget()
+        board_layout = QVBoxLayout(board)
+        board_layout.addWidget(self.board_summary)
+        board_layout.addWidget(self.board_view)
+        self.tabs.addTab(board, "报送情况")
+
+        self.level_chart = StackedBarChart("各设区市需求数（按协调层级）")
+        self.category_chart = StackedBarChart("各需求类别需求数")
+        self.level_model = RowsModel(("设区市", *level_names(), "合计"))
+        self.category_model = RowsModel(("需求类别", "需求数", "其中需国家/省局协调"))
+        stats = QSplitter(Qt.Orientation.Vertical)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.level_chart)
+        top.addWidget(_table(self.level_model))
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.category_chart)
+        bottom.addWidget(_table(self.category_model))
+        stats.addWidget(top)
+        stats.addWidget(bottom)
+        self.tabs.addTab(stats, "统计图表")
+
+        self.needs = NeedsPage(store, undo, consolidated=True)
+        self.needs.message.connect(self.message)
+        self.tabs.addTab(self.needs, "汇总清单")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.tabs)
+        self.refresh()
+
+    def refresh(self) -> None:
+        board = submissions(self.store)
+        self.board_model.set_rows([
+            (s.region, s.unit or "—", s.needs, s.national, s.provincial, s.cases,
+             s.last_import[:16].replace("T", " ") if s.last_import else "", "已报送" if s.reported else "未报送")
+            for s in board])
+        missing = [s.region for s in board if not s.reported]
+        reported = len(board) - len(missing)
+        text = f"已报送 {reported} 个单位"
+        if missing:
+            text += f"；未报送 {len(missing)} 个地区：" + "、".join(missing)
+        self.board_summary.setText(text)
+        self.board_summary.setWordWrap(True)
+
+        levels = level_names()
+        table = by_city_and_level(self.store)
+        self.level_model.set_rows([(city, *(row[lv] for lv in levels), row["合计"]) for city, row in table])
+        self.level_chart.set_data([city for city, _ in table],
+                                  [(lv, [row[lv] for _c, row in table]) for lv in levels])
+        categories = by_category(self.store)
+        self.category_model.set_rows(categories)
+        self.category_chart.set_data([c for c, _n, _f in categories],
+                                     [("需国家/省局协调", [f for _c, _n, f in categories]),
+                                      ("本地解决及其他", [n - f for _c, n, f in categories])])
+        self.needs.refill_filters()
+        self.needs.model.reload()
