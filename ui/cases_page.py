@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms import CASES
+from forms import CASES, Field
 from storage import Store
 from ui import strings
 from ui.case_editor import CaseEditor
@@ -27,6 +27,8 @@ from ui.record_model import RecordModel
 from ui.undo import DeleteRecordsCommand
 
 LIST_KEYS = ("name", "recommender", "category")
+RECOMMEND = {1: "推荐", 0: "不推荐", None: ""}
+LIST_EXTRA = (Field("recommended", "推荐意见", width=8), Field("unit", "报送单位", width=20))
 
 
 class CasesPage(QWidget):
@@ -36,8 +38,8 @@ class CasesPage(QWidget):
         super().__init__(parent)
         self.store = store
         self.undo = undo
-        self.model = RecordModel(store.cases, [CASES.field(k) for k in LIST_KEYS], undo, editable=False,
-                                 parent=self)
+        self.model = RecordModel(store.cases, [*(CASES.field(k) for k in LIST_KEYS), *LIST_EXTRA], undo,
+                                 editable=False, display_maps={"recommended": RECOMMEND}, parent=self)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         buttons = QHBoxLayout()
@@ -48,6 +50,12 @@ class CasesPage(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(delete)
         buttons.addStretch()
+        for text, value in (("标记推荐", 1), ("标记不推荐", 0)):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _checked=False, v=value: self.mark(v))
+            buttons.addWidget(button)
+        self.export_recommended = QPushButton("导出推荐案例…")
+        buttons.addWidget(self.export_recommended)
         left_layout.addLayout(buttons)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -105,6 +113,18 @@ class CasesPage(QWidget):
         self.select(case_id)
         self.editor.form.editors["name"].setFocus()
         return case_id
+
+    def mark(self, value: int | None) -> None:
+        """推荐 / 不推荐: the supervisor's selection among received cases."""
+        case_id = self.editor.case_id
+        if case_id:
+            self.editor.flush()
+            self.store.cases.update(case_id, {"recommended": value}, touch=False)
+            self.model.refresh_ids([case_id])
+            self.message.emit(f"已标记为“{RECOMMEND[value]}”。")
+
+    def recommended_ids(self) -> list[str]:
+        return self.store.cases.ids(filters={"recommended": 1})
 
     def delete_case(self) -> None:
         case_id = self.editor.case_id

@@ -28,6 +28,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
         c = self.consolidation_page
+        self.cases_page.export_recommended.clicked.connect(self._export_recommended)
         c.export_requested.connect(lambda ext: self._export("needs", ext, consolidated=True))
         for page in (self.needs_page, self.cases_page, self.consolidation_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -52,6 +53,21 @@ class MainWindow(QMainWindow):
         from ui import export_actions as ex
 
         ex.export(self, self.store, form_id, ext, before=self.cases_page.editor.flush, **kwargs)
+
+    def _export_recommended(self) -> None:
+        ids = self.cases_page.recommended_ids()
+        if not ids:
+            QMessageBox.information(self, APP_NAME, "还没有标记为“推荐”的案例。请先选中案例，点击“标记推荐”。")
+            return
+        box = QMessageBox(self)
+        box.setWindowTitle("导出推荐案例")
+        box.setText(f"将导出 {len(ids)} 个推荐案例。请选择格式：")
+        xlsx = box.addButton("Excel", QMessageBox.ButtonRole.AcceptRole)
+        pdf = box.addButton("PDF", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() in (xlsx, pdf):
+            self._export("cases", "xlsx" if box.clickedButton() is xlsx else "pdf", ids=ids)
 
     def _title(self) -> str:
         return f"{APP_NAME} — {self.store.path}"

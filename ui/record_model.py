@@ -35,11 +35,13 @@ class RecordModel(QAbstractTableModel):
     edited = Signal()  # any write through this model (counts may have changed)
 
     def __init__(self, table: RecordTable, fields: Sequence[Field], undo: QUndoStack,
-                 editable: bool = True, readonly_keys: Sequence[str] = (), parent=None) -> None:
+                 editable: bool = True, readonly_keys: Sequence[str] = (),
+                 display_maps: Mapping[str, Mapping[object, str]] | None = None, parent=None) -> None:
         super().__init__(parent)
         self.table = table
         self.fields = list(fields)
         self.readonly_keys = set(readonly_keys)
+        self.display_maps = dict(display_maps or {})  # stored value -> shown text, for non-text columns
         self.undo = undo
         self.editable = editable
         self.ids: list[str] = []
@@ -156,6 +158,8 @@ class RecordModel(QAbstractTableModel):
         value = rec.get(f.key)
         empty = value is None or value == ""
         if role == Qt.ItemDataRole.DisplayRole:
+            if f.key in self.display_maps:
+                return self.display_maps[f.key].get(value, "")
             if empty:
                 return strings.REQUIRED_HINT if f.required else ""
             text = str(value)

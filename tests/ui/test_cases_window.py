@@ -149,3 +149,18 @@ def test_first_run_profile_dialog(qtbot, db_path):
         "厦门市思明区市场监督管理局", "厦门市", "思明区", "吴敏", "0592-2345678", 2024)
     again.close()
     QApplication.processEvents()
+
+
+def test_mark_recommended(qtbot, app_window):
+    window = app_window()
+    page = window.cases_page
+    first = page.add_case()
+    second = page.add_case()
+    page.select(first)
+    page.mark(1)
+    page.select(second)
+    page.mark(0)
+    assert page.recommended_ids() == [first]
+    column = page.model.column_of("recommended")
+    assert page.model.index(page.model.row_of(first), column).data() == "推荐"
+    assert page.model.index(page.model.row_of(second), column).data() == "不推荐"
