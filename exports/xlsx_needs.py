@@ -1,0 +1,404 @@
+"""附件1 需求清单 as an Excel workbook (also the blank template, see ``xlsx_templates``).
+
+Layout of the list sheet (``SHEET_NAME``); the import relies on it:
+
+    row 1  title, merged across the table: "{年度}年知识产权服务万里行活动需求清单"
+           (consolidated: "...需求清单（汇总）")
+    row 2  填报单位：[value]  所属地区：[value]  活动年度：[int]
+    row 3  填报人：[value]    联系电话：[value]  填报日期：[date cell]
+           each label is right-aligned in its own cell (merged over one or more
+           columns), its value in the merged cells to its right (``header_cells``)
+    row 4  summary line, forms.needs.summary_line(...) (template: how-to note)
+    row 5  table header: 序号, [所属地区, 填报单位 when consolidated], then the
+           labels of NEEDS.table_fields in order
+    row 6… one need per row; 序号 renumbered 1..N; a flagged need has a fill on
+           the whole row and "★ " (xlsx_common.FLAG_MARK) before its 协调层级
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from exports import xlsx_common as xc
+from exports.meta import MetaRow, write_meta
+from forms import NEEDS
+from forms.fields import Field, Kind
+from forms.identity import record_digest
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
+from forms.reference import region_label, regions
+from forms.rules import parse_date
+from storage.progress import Progress, check
+
+SHEET_NAME = "需求清单"
+STATS_SHEET_NAME = "汇总统计"
+TITLE_ROW = 1
+HEADER_BLOCK_ROWS = (2, 3)
+NOTE_ROW = 4
+TABLE_HEADER_ROW = 5
+FIRST_DATA_ROW = 6
+TEMPLATE_ROWS = 50
+# Drop-downs and flag colouring reach this many rows below the data, so a
+# colleague who adds needs at the bottom in Excel/WPS still gets them.
+SPARE_ROWS = 100
+
+# The header block: (label, profile key) pairs, three per row.
+HEADER_BLOCK = (
+    (("填报单位", "unit"), ("所属地区", "region"), ("活动年度", "year")),
+    (("填报人", "reporter"), ("联系电话", "phone"), ("填报日期", "report_date")),
+)
+TEMPLATE_NOTE = ("填写说明：每行填写一项需求；带下拉箭头的列请从列表中选择；"
+                 "“协调层级”选择需国家或省知识产权局协调的需求，整行将以颜色标注。")
+
+_LEVEL_NAMES = {FLAG_NATIONAL: "国家", FLAG_PROVINCIAL: "省"}
+_SERIES_COLORS = ("C00000", "ED7D31", "5B9BD5", "A5A5A5")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # a NEEDS field key, or "seq" / "region" / "unit"
+    label: str
+    width: float
+    field: Field | None = None
+
+
+def columns(consolidated: bool = False) -> list[Column]:
+    """The table's columns in order; their labels are the header row."""
+    cols = [Column("seq", "序号", 6)]
+    if consolidated:
+        cols += [Column("region", "所属地区", 16), Column("unit", "填报单位", 24)]
+    for f in NEEDS.table_fields:
+        # Wide enough that the label wraps to at most two lines.
+        width = max(f.width, xc.text_units(f.label) / 2 + 2)
+        cols.append(Column(f.key, f.label, width, f))
+    return cols
+
+
+def header_cells(cols: Sequence[Column]) -> list[tuple[int, int, int, int, int]]:
+    """Where the header block goes: (row, label first col, label last col, value first col,
+    value last col), 1-based, in the order of ``HEADER_BLOCK``.
+
+    The table's columns are shared out in thirds of its total width; each third
+    holds one label (as narrow as possible, at least 8 units) and its value.
+    """
+    widths = [c.width for c in cols]
+    n, total = len(widths), sum(widths)
+    spans: list[tuple[int, int, int, int]] = []
+    col = 0  # 0-based index of the next free column
+    for k in range(3):
+        later = 2 * (2 - k)  # columns the pairs after this one need at least
+        label_first, label_width = col, 0.0
+        while True:
+            label_width += widths[col]
+            col += 1
+            if label_width >= 8 or col >= n - 1 - later:
+                break
+        value_first = col
+        if k == 2:
+            col = n
+        else:
+            target = total * (k + 1) / 3
+            acc = sum(widths[: col + 1])
+            col += 1
+            # Stop at the column boundary nearest to the third.
+            while col < n - later and acc + widths[col] / 2 < target:
+                acc += widths[col]
+                col += 1
+        spans.append((label_first + 1, value_first, value_first + 1, col))
+    return [(r, *spans[i]) for r, pairs in zip(HEADER_BLOCK_ROWS, HEADER_BLOCK, strict=True)
+            for i in range(len(pairs))]
+
+
+def report_date(profile: dict, today: dt.date | None = None) -> dt.date:
+    return parse_date(profile.get("report_date")) or today or dt.date.today()
+
+
+class NeedsSheet:
+    """Writes one needs list sheet; used for exports and for the blank template."""
+
+    def __init__(self, wb: Workbook, ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists,
+                 consolidated: bool = False) -> None:
+        self.wb, self.ws, self.styles, self.lists = wb, ws, styles, lists
+        self.consolidated = consolidated
+        self.cols = columns(consolidated)
+        self.ncols = len(self.cols)
+        self.index = {c.key: i + 1 for i, c in enumerate(self.cols)}
+        self.next_row = FIRST_DATA_ROW
+        for i, c in enumerate(self.cols, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = round(c.width, 1)
+
+    # ---- top of the sheet --------------------------------------------------
+    def write_title(self, year: int) -> None:
+        title = f"{year}年{NEEDS.title}" + ("（汇总）" if self.consolidated else "")
+        cell = xc.merge(self.ws, TITLE_ROW, 1, TITLE_ROW, self.ncols, xc.Styles.TITLE)
+        cell.value = title
+        self.ws.row_dimensions[TITLE_ROW].height = 36
+
+    def write_header_block(self, profile: dict | None, year: int, today: dt.date | None = None) -> None:
+        """The submission header; ``profile`` None leaves the values empty to fill in by hand."""
+        ws = self.ws
+        pairs = [p for row in HEADER_BLOCK for p in row]
+        for (r, l1, l2, v1, v2), (label, key) in zip(header_cells(self.cols), pairs, strict=True):
+            xc.merge(ws, r, l1, r, l2, xc.Styles.BLOCK_LABEL).value = f"{label}："
+            if profile is None and key != "year":  # shaded: to be filled in by hand
+                style = xc.Styles.BLOCK_INPUT_DATE if key == "report_date" else xc.Styles.BLOCK_INPUT
+            else:
+                style = xc.Styles.BLOCK_DATE if key == "report_date" else xc.Styles.BLOCK_VALUE
+            cell = xc.merge(ws, r, v1, r, v2, style)
+            if key == "year":
+                cell.value = year
+            elif profile is None:
+                continue
+            elif key == "region":
+                xc.put_text(cell, region_label(profile.get("city"), profile.get("district")))
+            elif key == "report_date":
+                cell.value = report_date(profile, today)
+            else:
+                xc.put_text(cell, profile.get(key))
+        for r in HEADER_BLOCK_ROWS:
+            ws.row_dimensions[r].height = 22
+
+    def write_note(self, text: str, hint: bool = False) -> None:
+        style = xc.Styles.HINT if hint else xc.Styles.NOTE
+        cell = xc.merge(self.ws, NOTE_ROW, 1, NOTE_ROW, self.ncols, style)
+        cell.value = text
+        self.ws.row_dimensions[NOTE_ROW].height = 30 if hint else 22
+
+    def write_table_header(self) -> None:
+        for i, c in enumerate(self.cols, start=1):
+            cell = self.ws.cell(row=TABLE_HEADER_ROW, column=i, value=c.label)
+            cell.style = xc.Styles.HEADER
+        self.ws.row_dimensions[TABLE_HEADER_ROW].height = 36
+
+    # ---- the rows ------------------------------------------------------------
+    def write_row(self, number: int, row: dict) -> int:
+        """Write one need at the next row; returns its Excel row number."""
+        ws = self.ws
+        r = self.next_row
+        level = _LEVEL_NAMES.get(xc.strip_flag_mark(str(row.get("coord_level") or "")))
+        lines = 1
+        for i, c in enumerate(self.cols, start=1):
+            cell = ws.cell(row=r, column=i)
+            f = c.field
+            centered = c.key == "seq" or (f is not None and f.is_choice)
+            # Style first: put_text may add the quote prefix to the cell's style.
+            if level is None:
+                style = xc.Styles.CENTER if centered else xc.Styles.TEXT
+            elif c.key == "coord_level":
+                style = xc.Styles.flagged("标注", level)
+            else:
+                style = xc.Styles.flagged("居中" if centered else "正文", level)
+            self.styles.apply(cell, style)
+            if c.key == "seq":
+                cell.value = number
+            elif c.key == "region":
+                xc.put_text(cell, region_label(row.get("city"), row.get("district")))
+            elif c.key == "unit":
+                xc.put_text(cell, row.get("unit"))
+            elif f is not None and f.is_number and isinstance(row.get(f.key), int):
+                cell.value = row[f.key]
+            elif c.key == "coord_level" and level:
+                xc.put_text(cell, xc.FLAG_MARK + xc.strip_flag_mark(str(row.get("coord_level"))))
+            else:
+                xc.put_text(cell, row.get(c.key), multiline=f is not None and f.kind == Kind.LONGTEXT)
+            if isinstance(cell.value, str):
+                lines = max(lines, xc.line_count(cell.value, c.width))
+        # No application fits wrapped rows reliably on opening (LibreOffice
+        # does not at all), so the height is set from an estimate.
+        ws.row_dimensions[r].height = self.row_height(lines)
+        self.next_row += 1
+        return r
+
+    @staticmethod
+    def row_height(lines: int) -> float:
+        return max(20.0, min(409.0, lines * xc.line_height(11) + 5))
+
+    def write_blank_rows(self, n: int) -> None:
+        for r in range(self.next_row, self.next_row + n):
+            for i in range(1, self.ncols + 1):
+                self.ws.cell(row=r, column=i).style = xc.Styles.TEXT
+            self.ws.row_dimensions[r].height = 30
+        self.next_row += n
+
+    # ---- sheet-wide settings -----------------------------------------------------
+    def finish(self) -> None:
+        ws = self.ws
+        last = max(self.next_row - 1, FIRST_DATA_ROW) + SPARE_ROWS
+        for c in self.cols:
+            if c.field is not None and c.field.is_choice:
+                letter = get_column_letter(self.index[c.key])
+                self.lists.validate(ws, c.field, f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
+        # Colour the rows a colleague flags later by picking from the drop-down;
+        # exported rows also carry a static fill for viewers without this feature.
+        level_col = get_column_letter(self.index["coord_level"])
+        area = f"A{FIRST_DATA_ROW}:{get_column_letter(self.ncols)}{last}"
+        for word, fill in (("国家", xc.NATIONAL_FILL), ("省", xc.PROVINCIAL_FILL)):
+            ws.conditional_formatting.add(area, FormulaRule(
+                formula=[f'ISNUMBER(SEARCH("{word}",${level_col}{FIRST_DATA_ROW}))'],
+                fill=PatternFill("solid", fgColor=fill, bgColor=fill)))
+        name_col = self.index["subject_name"]
+        ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=name_col + 1).coordinate
+        xc.setup_page(ws, landscape=True, title_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}")
+
+
+# ---- the consolidated statistics sheet -----------------------------------------
+
+def _region_order(row: dict) -> tuple:
+    regs = regions()
+    cities = regs.cities
+    city = row.get("city") or ""
+    district = row.get("district") or ""
+    ci = cities.index(city) if city in cities else len(cities)
+    districts = regs.districts.get(city, ())
+    di = districts.index(district) + 1 if district in districts else (0 if not district else len(districts) + 1)
+    return (ci, city, di, district, row.get("seq") or 0)
+
+
+def write_stats(wb: Workbook, rows: Sequence[dict], levels: Sequence[str],
+                categories: Sequence[str], year: int) -> Worksheet:
+    """Counts by city × coordination level and by need category, with bar charts."""
+    from openpyxl.chart import BarChart, Reference
+
+    ws = wb.create_sheet(STATS_SHEET_NAME, 1)
+    cities = regions().cities
+    other = "其他/未填"
+    heads = ["设区市", *levels, other, "合计"]
+    by_city: dict[str, Counter] = {}
+    by_category: dict[str, Counter] = {}
+    for row in rows:
+        level = xc.strip_flag_mark(str(row.get("coord_level") or ""))
+        level = level if level in levels else other
+        city = row.get("city") if row.get("city") in cities else "未填地区"
+        by_city.setdefault(city, Counter())[level] += 1
+        cat = row.get("category") or "未填类别"
+        by_category.setdefault(cat, Counter())[level] += 1
+    city_order = [c for c in cities if c in by_city] + (["未填地区"] if "未填地区" in by_city else [])
+    cat_order = [c for c in categories if c in by_category] + sorted(c for c in by_category if c not in categories)
+
+    total_font = Font(name=xc.BODY_FONT_NAME, size=11, bold=True)
+    ws.column_dimensions["A"].width = 28
+    for i in range(2, len(heads) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 14
+    xc.merge(ws, 1, 1, 1, len(heads), xc.Styles.TITLE).value = f"{year}年{NEEDS.title}汇总统计"
+    ws.row_dimensions[1].height = 36
+
+    def table(top: int, caption: str, first_head: str, order: list[str], data: dict[str, Counter]) -> int:
+        xc.merge(ws, top, 1, top, len(heads), xc.Styles.SUBTITLE).value = caption
+        ws.row_dimensions[top].height = 24
+        for i, h in enumerate([first_head, *heads[1:]], start=1):
+            ws.cell(row=top + 1, column=i, value=h).style = xc.Styles.HEADER
+        ws.row_dimensions[top + 1].height = 36
+        r = top + 2
+        for key in [*order, "合计"]:
+            counts = data.get(key) if key != "合计" else sum(data.values(), Counter())
+            xc.put_text(ws.cell(row=r, column=1), key)
+            ws.cell(row=r, column=1).style = xc.Styles.TEXT
+            for i, level in enumerate([*levels, other], start=2):
+                ws.cell(row=r, column=i, value=counts[level]).style = xc.Styles.INT
+            ws.cell(row=r, column=len(heads), value=sum(counts.values())).style = xc.Styles.INT
+            if key == "合计":
+                for i in range(1, len(heads) + 1):
+                    ws.cell(row=r, column=i).font = total_font
+            ws.row_dimensions[r].height = 20
+            r += 1
+        return r - 1  # the 合计 row
+
+    city_total = table(3, "一、按设区市和协调层级统计", "设区市", city_order, by_city)
+    cat_top = city_total + 3
+    cat_total = table(cat_top, "二、按需求类别统计", "需求类别", cat_order, by_category)
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "各设区市需求数量（按协调层级）"
+    chart.y_axis.title = "项数"
+    data = Reference(ws, min_col=2, max_col=1 + len(levels) + 1, min_row=4, max_row=city_total - 1)
+    chart.add_data(data, titles_from_data=True)
+    # Series in the colours of the flags: national red, provincial amber.
+    for series, color in zip(chart.series, _SERIES_COLORS, strict=False):
+        series.graphicalProperties.solidFill = color
+        series.graphicalProperties.line.solidFill = color
+    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=city_total - 1))
+    chart.height, chart.width = 8, 16
+    chart.x_axis.delete = chart.y_axis.delete = False  # else newer Excel hides the axes
+    ws.add_chart(chart, f"{get_column_letter(len(heads) + 2)}3")
+
+    chart2 = BarChart()
+    chart2.type = "bar"
+    chart2.title = "各类别需求数量"
+    chart2.legend = None
+    chart2.add_data(Reference(ws, min_col=len(heads), min_row=cat_top + 1, max_row=cat_total - 1),
+                    titles_from_data=True)
+    chart2.series[0].graphicalProperties.solidFill = _SERIES_COLORS[2]
+    chart2.set_categories(Reference(ws, min_col=1, min_row=cat_top + 2, max_row=cat_total - 1))
+    chart2.x_axis.scaling.orientation = "maxMin"  # categories top-down, as in the table
+    chart2.x_axis.delete = chart2.y_axis.delete = False
+    chart2.height, chart2.width = max(8, 0.7 * len(cat_order) + 3), 16
+    ws.add_chart(chart2, f"{get_column_letter(len(heads) + 2)}{cat_top}")
+    xc.setup_page(ws, landscape=True)
+    return ws
+
+
+# ---- the public entry point ----------------------------------------------------
+
+def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
+                      progress: Progress | None = None, consolidated: bool = False,
+                      today: dt.date | None = None) -> int:
+    """Write the needs list to ``path``; returns the number of needs written.
+
+    Runs on a worker thread (pass a Store opened on that thread); ``progress``
+    is reported every few hundred rows and checked for 取消.
+    """
+    check(progress)
+    profile = store.profile()
+    year = xc.profile_year(profile)
+    rows = store.needs.rows() if ids is None else store.needs.rows(ids)
+    if consolidated:
+        rows = sorted(rows, key=_region_order)
+    total = len(rows)
+    if progress:
+        progress.update(0, total, "正在生成需求清单……")
+
+    wb = xc.new_workbook(f"{year}年{NEEDS.title}")
+    styles = xc.Styles(wb)
+    lists = xc.ChoiceLists(wb, store.choices.values)
+    ws = wb.active
+    ws.title = SHEET_NAME
+    sheet = NeedsSheet(wb, ws, styles, lists, consolidated)
+    sheet.write_title(year)
+    sheet.write_header_block(profile, year, today)
+    levels = Counter(xc.strip_flag_mark(str(r.get("coord_level") or "")) for r in rows)
+    sheet.write_note(summary_line(total, levels[FLAG_NATIONAL], levels[FLAG_PROVINCIAL]))
+    sheet.write_table_header()
+
+    meta_rows: list[MetaRow] = []
+    for n, row in enumerate(rows, start=1):
+        excel_row = sheet.write_row(n, row)
+        meta_rows.append(MetaRow(SHEET_NAME, excel_row, row["id"], row.get("updated_at") or "",
+                                 record_digest(NEEDS, row)))
+        if n % 500 == 0:
+            check(progress)
+            if progress:
+                progress.update(n, total, f"正在写入第 {n} / {total} 项需求……")
+    sheet.finish()
+    if consolidated:
+        write_stats(wb, rows, store.choices.values("coord_levels"),
+                    store.choices.values("need_categories"), year)
+    write_meta(wb, xc.export_meta("needs", profile, meta_rows, consolidated, year))
+    check(progress)
+    if progress:
+        progress.update(total, total, "正在保存文件……")
+    xc.save(wb, path)
+    if progress:
+        progress.update(total, total, "完成")
+    return total
