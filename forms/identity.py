@@ -24,7 +24,8 @@ def record_digest(form: Form, record: Mapping[str, object]) -> str:
             v = v.strip()
         values.append(v)
     blob = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
+    # surrogatepass: a lone surrogate pasted from a broken file must not crash a digest.
+    return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def subject_key(name: str) -> str:

@@ -89,3 +89,9 @@ def test_only_ui_qt_imports_pyside():
     offenders = [p.name for p in (ROOT / "ui").glob("*.py")
                  if p.name != "qt.py" and "PySide6" in _imports_of(p)]
     assert offenders == []
+
+
+def test_digest_survives_lone_surrogates():
+    from forms.identity import record_digest
+
+    assert record_digest(NEEDS, {"subject_name": "坏\ud800字"}) != record_digest(NEEDS, {"subject_name": "坏字"})
