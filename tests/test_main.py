@@ -83,3 +83,34 @@ def test_newer_database_refused_from_command_line(tmp_path):
     s.close()
     out = run("sample", "--db", str(db), "--needs", "1")
     assert out.returncode == 2 and "更新版本" in out.stderr
+
+
+def test_export_and_template_from_command_line(tmp_path):
+    from openpyxl import load_workbook
+
+    db = tmp_path / "x.db"
+    run("sample", "--db", str(db), "--needs", "12", "--cases", "2")
+    out = tmp_path / "清单.xlsx"
+    proc = run("export", "needs", "--db", str(db), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "已导出需求 12 条" in proc.stdout
+    ws = load_workbook(out)["需求清单"]
+    assert ws["A1"].value == "2023年知识产权服务万里行活动需求清单"
+    store = Store.open(db)
+    first = store.needs.rows()[0]
+    case_id = store.cases.rows()[1]["id"]
+    store.close()
+    assert ws["B6"].value == first["subject_name"]
+
+    cases = tmp_path / "案例.xlsx"
+    proc = run("export", "cases", "--db", str(db), "--out", str(cases), "--id", case_id)
+    assert proc.returncode == 0 and "已导出案例 1 个" in proc.stdout
+    assert len([n for n in load_workbook(cases).sheetnames if not n.startswith(("_", "下拉"))]) == 1
+
+    proc = run("export", "cases", "--db", str(db), "--out", str(cases), "--id", "no-such-id")
+    assert proc.returncode == 2 and "找不到这些案例：no-such-id" in proc.stderr
+
+    template = tmp_path / "模板.xlsx"
+    proc = run("template", "needs", "--out", str(template), "--year", "2024")
+    assert proc.returncode == 0, proc.stderr
+    assert load_workbook(template)["需求清单"]["A1"].value == "2024年知识产权服务万里行活动需求清单"
