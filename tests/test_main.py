@@ -114,3 +114,22 @@ def test_export_and_template_from_command_line(tmp_path):
     proc = run("template", "needs", "--out", str(template), "--year", "2024")
     assert proc.returncode == 0, proc.stderr
     assert load_workbook(template)["需求清单"]["A1"].value == "2024年知识产权服务万里行活动需求清单"
+
+
+def test_pdf_export_from_command_line(tmp_path):
+    import shutil
+
+    from tests.tools import require_tool
+
+    pdftotext = require_tool("pdftotext")
+    pdffonts = require_tool("pdffonts")
+    db = tmp_path / "x.db"
+    run("sample", "--db", str(db), "--needs", "30", "--cases", "1")
+    out = tmp_path / "汇总.pdf"
+    proc = run("export", "needs", "--db", str(db), "--out", str(out), "--consolidated")
+    assert proc.returncode == 0, proc.stderr
+    text = subprocess.run([pdftotext, "-layout", str(out), "-"], capture_output=True, text=True).stdout
+    assert "需求清单（汇总）" in text and "共 30 项" in text
+    fonts = subprocess.run([pdffonts, str(out)], capture_output=True, text=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)
+    assert shutil.which(pdftotext)

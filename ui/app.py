@@ -7,8 +7,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from exports.fonts import qt_font_files
 from forms import APP_NAME
-from forms.reference import RESOURCES_DIR
 from storage import DatabaseError, Store, default_db_path
 from ui import strings
 from ui.qt import QApplication, QFont, QFontDatabase, QMessageBox
@@ -22,7 +22,7 @@ UI_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei"]
 def register_fonts() -> list[str]:
     """Make the shipped CJK fonts available to Qt and use them as the UI font."""
     families: list[str] = []
-    for path in sorted((RESOURCES_DIR / "fonts").glob("*.tt[cf]")):
+    for path in qt_font_files():
         font_id = QFontDatabase.addApplicationFont(str(path))
         if font_id >= 0:
             families += QFontDatabase.applicationFontFamilies(font_id)

@@ -1,0 +1,382 @@
+"""附件1 需求清单 as PDF: A4 landscape, header repeated on every page, flagged needs marked.
+
+Runs on a worker thread (or the command line): plain arguments, a Progress object
+for 进度 and 取消, no Qt. The columns come from ``forms.NEEDS``; a field added there
+appears here without an edit.
+
+In the consolidated mode (a city or the province merging colleagues' lists) a
+summary page comes first: counts by city and coordination level, as a table and
+a bar chart; the list then carries each need's region and reporting unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
+
+from exports.fonts import FontSet, register_fonts
+from exports.pdf_common import (
+    CellPadding,
+    Column,
+    LineBreaker,
+    Margins,
+    PagedTable,
+    TextBlock,
+    build_pdf,
+    clean_text,
+    date_text,
+    esc,
+    frame_size,
+    styles,
+)
+from forms import NEEDS
+from forms.fields import Field, Kind
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS, summary_line
+from forms.reference import builtin_choices, region_label, regions
+from storage.progress import Progress, check
+from storage.stats import UNKNOWN_REGION, region_order_key
+
+PAGE = landscape(A4)
+MARGINS = Margins(top=20 * mm, bottom=20 * mm, left=20 * mm, right=20 * mm)
+
+# Font sizes (cell text, header row): 13 columns across a landscape page, or 15
+# with the region and unit of each need in the consolidated list.
+SIZES = {False: (8.0, 8.5), True: (7.5, 8.0)}
+STAR = "★"
+FLAG_BACKGROUND = {FLAG_NATIONAL: colors.HexColor("#F9D3CF"), FLAG_PROVINCIAL: colors.HexColor("#FCEBB6")}
+FLAG_TEXT = {FLAG_NATIONAL: colors.HexColor("#A50000"), FLAG_PROVINCIAL: colors.HexColor("#7A4B00")}
+HEADER_BACKGROUND = colors.HexColor("#E6E6E6")
+GRID = colors.HexColor("#333333")
+CHART_COLORS = (colors.HexColor("#C0392B"), colors.HexColor("#E0A100"), colors.HexColor("#8395A7"),
+                colors.HexColor("#B8C4CE"))
+
+SEQ_LABEL = "序号"
+REGION_LABEL = "所属地区"
+UNIT_LABEL = "填报单位"
+NO_CITY = UNKNOWN_REGION
+NO_LEVEL = "其他"
+TOTAL = "合计"
+LEGEND_NATIONAL = f"{STAR} {FLAG_NATIONAL}"
+LEGEND_PROVINCIAL = f"{STAR} {FLAG_PROVINCIAL}"
+PROGRESS_TEXT = "正在生成 PDF：第 {page} 页……"
+
+
+def _title(year: object, consolidated: bool) -> str:
+    return f"{year}年{NEEDS.title}" + ("（汇总）" if consolidated else "")
+
+
+def _consolidated_order(rows: list[dict]) -> list[dict]:
+    """City in the order of the region list, then district, then the officer's order."""
+    return sorted(rows, key=lambda r: (*region_order_key(r.get("city"), r.get("district")), r.get("seq") or 0))
+
+
+# ---- the table -------------------------------------------------------------------
+
+def _align(f: Field) -> str:
+    return "LEFT" if f.kind in (Kind.TEXT, Kind.LONGTEXT, Kind.CHOICE_FREE) else "CENTER"
+
+
+def _columns(fields: Sequence[Field], consolidated: bool, count: int, body: LineBreaker,
+             head: LineBreaker, total_width: float) -> list[Column]:
+    """Widths proportional to the fields' declared widths, widened where a value must not wrap.
+
+    A credit code or a phone number broken over two lines is hard to read and to
+    copy, so those columns get room for one; so does the bracketed part of a
+    header (“（重点标注）”). The long-text columns give up the difference: they
+    take more lines more gracefully than names do.
+    """
+    # label, weight, align, minimum width, may give up width
+    specs: list[tuple[str, float, str, float, bool]] = []
+    pad = 2 * CellPadding + 0.5
+    seq_min = max(body.width(str(max(count, 1))), head.width(SEQ_LABEL)) + pad
+    specs.append((SEQ_LABEL, 5, "CENTER", seq_min, False))
+    if consolidated:
+        specs.append((REGION_LABEL, 12, "LEFT", head.width(REGION_LABEL) + pad, False))
+        specs.append((UNIT_LABEL, 18, "LEFT", 0, False))
+    for f in fields:
+        minimum = 0.0
+        if f.kind == Kind.CREDIT_CODE:
+            minimum = body.width("9" * 18) + pad
+        elif f.kind == Kind.PHONE:
+            minimum = body.width("0591-87530216") + pad
+        if len(f.label) <= 4:  # a short header such as 联系人 reads badly when broken
+            minimum = max(minimum, head.width(f.label) + pad)
+        if "（" in f.label[1:]:
+            minimum = max(minimum, head.width(f.label[f.label.index("（", 1):]) + pad)
+        specs.append((f.label, f.width, _align(f), minimum, f.kind in (Kind.TEXT, Kind.LONGTEXT)))
+    unit = total_width / sum(s[1] for s in specs)
+    widths = [max(s[1] * unit, s[3]) for s in specs]
+    excess = sum(widths) - total_width
+    flexible = [i for i, s in enumerate(specs) if s[4] and widths[i] > s[3]]
+    flex_total = sum(widths[i] - specs[i][3] for i in flexible) or 1
+    for i in flexible:  # shrink in proportion to what each can spare
+        widths[i] -= excess * (widths[i] - specs[i][3]) / flex_total
+    return [Column(s[0], w, s[2]) for s, w in zip(specs, widths, strict=True)]
+
+
+def _header_cell(label: str, width: float, head: LineBreaker) -> TextBlock:
+    # Break "协调层级（重点标注）" before the bracket rather than inside it.
+    if "（" in label[1:] and head.width(label) > width - 2 * CellPadding:
+        label = label.replace("（", "\n（", 1)
+    return TextBlock(label, head, "CENTER")
+
+
+def _needs_table(rows: list[dict], fields: Sequence[Field], consolidated: bool, fonts: FontSet,
+                 width: float, height: float, progress: Progress | None) -> PagedTable:
+    body_size, header_size = SIZES[consolidated]
+    body = LineBreaker(fonts.body, body_size, body_size * 1.3)
+    head = LineBreaker(fonts.heading, header_size, header_size * 1.3)
+    columns = _columns(fields, consolidated, len(rows), body, head, width)
+    header = [_header_cell(c.label, c.width, head) for c in columns]
+    first_field = 3 if consolidated else 1
+    keys = [f.key for f in fields]
+    aligns = [c.align for c in columns]
+    level_col = first_field + keys.index("coord_level") if "coord_level" in keys else None
+
+    def make_row(i: int) -> list[TextBlock]:
+        row = rows[i]
+        values = [str(i + 1)]
+        if consolidated:
+            values += [region_label(row.get("city"), row.get("district")), clean_text(row.get("unit"))]
+        for key in keys:
+            value = clean_text(row.get(key))
+            if key == "coord_level" and value in FLAGGED_LEVELS:
+                value = STAR + value
+            values.append(value)
+        return [TextBlock(v, body, a) for v, a in zip(values, aligns, strict=True)]
+
+    def row_styles(i: int, r: int) -> list:
+        level = rows[i].get("coord_level")
+        if level not in FLAGGED_LEVELS:
+            return []
+        commands: list = [("BACKGROUND", (0, r), (-1, r), FLAG_BACKGROUND[level])]
+        if level_col is not None:
+            commands.append(("TEXTCOLOR", (level_col, r), (level_col, r), FLAG_TEXT[level]))
+        return commands
+
+    base_style = [
+        ("FONT", (0, 0), (-1, -1), fonts.body, body_size),
+        ("FONT", (0, 0), (-1, 0), fonts.heading, header_size),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CellPadding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CellPadding),
+        ("TOPPADDING", (0, 0), (-1, -1), CellPadding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CellPadding),
+    ]
+    return PagedTable.create(
+        columns, header, len(rows), make_row, row_styles, base_style, full_height=height,
+        continued=lambda i: TextBlock(f"{i + 1}\n续", body, "CENTER"),
+        progress=progress, progress_text=PROGRESS_TEXT,
+    )
+
+
+# ---- blocks above the table ---------------------------------------------------------
+
+def _header_block(profile: dict, fonts: FontSet, width: float, consolidated: bool,
+                  today: dt.date | None) -> Table:
+    """填报单位 / 所属地区 / 填报日期 and 填报人 / 联系电话, as an unruled two-line block."""
+    st = styles(fonts)
+    unit_label = "汇总单位" if consolidated else "填报单位"
+    items = [
+        (unit_label, profile.get("unit")),
+        ("所属地区", region_label(profile.get("city"), profile.get("district"))),
+        ("填报日期", date_text(profile.get("report_date"), today)),
+        ("填报人", profile.get("reporter")),
+        ("联系电话", profile.get("phone")),
+        ("", ""),
+    ]
+    cells = [Paragraph(f'<font name="{fonts.heading}">{label}：</font>{esc(value)}' if label else "", st.value)
+             for label, value in items]
+    table = Table([cells[:3], cells[3:]], colWidths=[width * 0.44, width * 0.32, width * 0.24])
+    table.setStyle([("FONT", (0, 0), (-1, -1), fonts.body, 11), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
+    return table
+
+
+def _summary_block(rows: list[dict], fonts: FontSet, width: float) -> Table:
+    """The summary line, and a legend showing what the row colours mean."""
+    st = styles(fonts)
+    levels = Counter(r.get("coord_level") for r in rows)
+    line = summary_line(len(rows), levels[FLAG_NATIONAL], levels[FLAG_PROVINCIAL])
+    legend = [Paragraph(esc(LEGEND_NATIONAL), st.note), Paragraph(esc(LEGEND_PROVINCIAL), st.note)]
+    table = Table([[Paragraph(esc(line), st.value), legend[0], legend[1]]],
+                  colWidths=[width - 2 * 62 * mm, 62 * mm, 62 * mm])
+    table.setStyle([
+        ("FONT", (0, 0), (-1, -1), fonts.body, 10),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (0, 0), 0),
+        ("BACKGROUND", (1, 0), (1, 0), FLAG_BACKGROUND[FLAG_NATIONAL]),
+        ("BACKGROUND", (2, 0), (2, 0), FLAG_BACKGROUND[FLAG_PROVINCIAL]),
+        ("BOX", (1, 0), (1, 0), 0.5, GRID),
+        ("BOX", (2, 0), (2, 0), 0.5, GRID),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ])
+    return table
+
+
+# ---- the consolidated summary page ----------------------------------------------------
+
+def _level_names(rows: list[dict], known: list[str]) -> list[str]:
+    """The built-in levels always (the table looks the same every time), added ones when used."""
+    builtin = builtin_choices().values("coord_levels")
+    present = {r.get("coord_level") or "" for r in rows}
+    names = [v for v in known if v in builtin or v in present]
+    if present - set(names):
+        names.append(NO_LEVEL)
+    return names
+
+
+def _counts(rows: list[dict], known: list[str]) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
+    levels = _level_names(rows, known)
+    counts: Counter[tuple[str, str]] = Counter()
+    for r in rows:
+        city = r.get("city") or ""
+        city = city if city in regions().districts else NO_CITY
+        level = r.get("coord_level") or ""
+        counts[city, level if level in levels else NO_LEVEL] += 1
+    present = {c for c, _level in counts}
+    cities = [c for c in regions().cities if c in present] + ([NO_CITY] if NO_CITY in present else [])
+    return cities, levels, counts
+
+
+def _count_table(cities: list[str], levels: list[str], counts: dict, fonts: FontSet, width: float) -> Table:
+    head = [TextBlock(x, LineBreaker(fonts.heading, 10, 13), "CENTER") for x in ["设区市", *levels, TOTAL]]
+    data: list[list] = [head]
+    for city in [*cities, TOTAL]:
+        values = [sum(counts.get((c, lv), 0) for c in cities) if city == TOTAL else counts.get((city, lv), 0)
+                  for lv in levels]
+        data.append([city, *[str(v) for v in values], str(sum(values))])
+    first = 36 * mm  # 平潭综合实验区
+    widths = [first] + [(width - first) / (len(levels) + 1)] * (len(levels) + 1)
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle([
+        ("FONT", (0, 0), (-1, -1), fonts.body, 10.5),
+        ("FONT", (0, -1), (-1, -1), fonts.heading, 10.5),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BACKGROUND),
+        ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ])
+    for j, level in enumerate(levels, start=1):
+        if level in FLAG_BACKGROUND:
+            table.setStyle([("BACKGROUND", (j, 0), (j, 0), FLAG_BACKGROUND[level])])
+    return table
+
+
+def _chart(cities: list[str], levels: list[str], counts: dict, fonts: FontSet,
+           width: float, height: float) -> Drawing:
+    """Stacked bars per city, one colour per coordination level (the flag colours' darker kin)."""
+    # initialFontName: the drawing's starting font would otherwise be Helvetica.
+    drawing = Drawing(width, height, initialFontName=fonts.body, initialFontSize=8)
+    drawing.add(String(width / 2, height - 14, "各设区市需求数量（按协调层级）", fontName=fonts.heading,
+                       fontSize=11, textAnchor="middle"))
+    chart = VerticalBarChart()
+    chart.x, chart.y = 34, 48
+    chart.width, chart.height = width - 44, height - 100
+    chart.data = [[counts.get((c, lv), 0) for c in cities] for lv in levels]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.categoryNames = cities
+    chart.categoryAxis.labels.fontName = fonts.body
+    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.labels.angle = 35 if len(cities) > 5 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(cities) > 5 else "n"
+    chart.categoryAxis.labels.dy = -2
+    chart.valueAxis.labels.fontName = fonts.body
+    chart.valueAxis.labels.fontSize = 8
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.forceZero = 1
+    chart.valueAxis.visibleGrid = 1
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#DDDDDD")
+    chart.barWidth = 10
+    for i in range(len(levels)):
+        chart.bars[i].fillColor = CHART_COLORS[min(i, len(CHART_COLORS) - 1)]
+        chart.bars[i].strokeColor = None
+    drawing.add(chart)
+    # The legend sits in one row under the title, clear of the slanted city names.
+    legend = Legend()
+    legend.fontName = fonts.body
+    legend.fontSize = 8
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.variColumn = 1
+    legend.dx = legend.dy = 7
+    legend.dxTextSpace = 4
+    legend.deltax = 0
+    legend.autoXPadding = 14
+    legend.boxAnchor = "n"
+    legend.x, legend.y = width / 2, height - 24
+    legend.colorNamePairs = [(CHART_COLORS[min(i, len(CHART_COLORS) - 1)], lv) for i, lv in enumerate(levels)]
+    drawing.add(legend)
+    return drawing
+
+
+def _summary_page(rows: list[dict], known_levels: list[str], fonts: FontSet, width: float) -> list[Flowable]:
+    st = styles(fonts)
+    story: list[Flowable] = [Paragraph("一、汇总情况", st.heading)]
+    cities, levels, counts = _counts(rows, known_levels)
+    if not cities:
+        return [*story, Paragraph("（没有需求记录）", st.value)]
+    table_width = width * 0.52
+    chart = _chart(cities, levels, counts, fonts, width - table_width - 10 * mm, 78 * mm)
+    outer = Table([[_count_table(cities, levels, counts, fonts, table_width), chart]],
+                  colWidths=[table_width + 10 * mm, width - table_width - 10 * mm])
+    outer.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, 0), 10 * mm), ("FONT", (0, 0), (-1, -1), fonts.body, 10)])
+    return [*story, outer]
+
+
+# ---- the export ------------------------------------------------------------------------
+
+def export_needs_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
+                     progress: Progress | None = None, consolidated: bool = False,
+                     today: dt.date | None = None) -> int:
+    """Write 附件1 需求清单 to ``path``; returns the number of needs written.
+
+    ``ids`` None means every live need in display order; otherwise those needs in
+    the given order (the consolidated list sorts by region itself). Runs on a
+    worker thread; raises ``storage.progress.Cancelled`` when 取消 is pressed,
+    leaving no file behind.
+    """
+    check(progress)
+    fonts = register_fonts()
+    rows = store.needs.rows() if ids is None else store.needs.rows(ids)
+    if consolidated:
+        rows = _consolidated_order(rows)
+    profile = store.profile()
+    st = styles(fonts)
+    width, height = frame_size(PAGE, MARGINS)
+    title = _title(profile.get("year"), consolidated)
+
+    story: list[Flowable] = [
+        Paragraph("附件1", st.annex),
+        Paragraph(esc(title), st.title),
+        _header_block(profile, fonts, width, consolidated, today),
+        Spacer(1, 2 * mm),
+        _summary_block(rows, fonts, width),
+    ]
+    if consolidated:
+        story += _summary_page(rows, store.choices.values("coord_levels"), fonts, width)
+        story += [PageBreak(), Paragraph("二、需求明细", st.heading)]
+    story.append(Spacer(1, 2 * mm))
+    story.append(_needs_table(rows, NEEDS.table_fields, consolidated, fonts, width, height, progress))
+    build_pdf(path, story, PAGE, MARGINS, fonts, title=title, author=clean_text(profile.get("unit")),
+              subject=NEEDS.title)
+    if progress is not None:
+        progress.update(len(rows), len(rows), "完成")
+    return len(rows)
