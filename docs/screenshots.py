@@ -25,6 +25,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "shots.db")
         fill(store, needs=120, cases=3, seed=2023)
+        # A city supervisor's database: the sample's unit becomes city-level, and
+        # needs from other districts arrive as imports would bring them.
+        store.set_profile({**store.profile(), "unit": "福州市市场监督管理局（示例）", "district": ""})
+        rows = store.needs.rows()
+        for i, district in enumerate(("鼓楼区", "台江区", "仓山区", "晋安区", "福清市")):
+            ids = [r["id"] for r in rows[i * 20:(i + 1) * 20]]
+            store.db.execute(f"update needs set origin='import', district=?, unit=?, imported_at='2023-05-19T10:00' "
+                             f"where id in ({','.join('?' * len(ids))})",
+                             [district, f"福州市{district}市场监督管理局（示例）", *ids])
         # One draft, to show how an incomplete record looks.
         draft = store.needs.insert({**store.local_defaults("needs"), "subject_name": "福州某新材料有限公司（示例）",
                                     "credit_code": "91350100M000100Y4X", "content": "待补充需求类别和协调层级"})
@@ -38,6 +47,10 @@ def main() -> None:
         window.tabs.setCurrentIndex(1)
         app.processEvents()
         window.grab().save(str(HERE / "window-case.png"))
+        window.tabs.setCurrentIndex(2)
+        window.consolidation_page.tabs.setCurrentIndex(1)
+        app.processEvents()
+        window.grab().save(str(HERE / "window-consolidation.png"))
         window.close()
         store.close()
 

@@ -26,11 +26,31 @@ def region_order_key(city: str | None, district: str | None) -> tuple:
 
 def by_city_and_level(store: Store) -> list[tuple[str, dict[str, int]]]:
     """[(city, {level: count, ..., "合计": n})] in region order, only cities present."""
+    return _by_level(store, "ifnull(city, '')", None)
+
+
+def by_district_and_level(store: Store, city: str) -> list[tuple[str, dict[str, int]]]:
+    """The same within one city, by district; needs of the city's own units count as "市本级"."""
+    rows = _by_level(store, "case when ifnull(district, '') = '' then '市本级' else district end", city)
+    return sorted(rows, key=lambda item: region_order_key(city, "" if item[0] == "市本级" else item[0]))
+
+
+def by_region_and_level(store: Store) -> tuple[str, list[tuple[str, dict[str, int]]]]:
+    """What a supervisor compares: districts for a city-level unit, cities otherwise.
+    Returns (name of the grouping, rows)."""
+    profile = store.profile()
+    if profile.get("city") and not profile.get("district"):
+        return "县（市、区）", by_district_and_level(store, str(profile["city"]))
+    return "设区市", by_city_and_level(store)
+
+
+def _by_level(store: Store, group_sql: str, city: str | None) -> list[tuple[str, dict[str, int]]]:
     levels = store.choices.values("coord_levels")
     out: dict[str, dict[str, int]] = {}
-    sql = "select ifnull(city, ''), ifnull(coord_level, ''), count(*) from needs where deleted_at is null group by 1, 2"
-    for city, level, n in store.db.execute(sql).fetchall():
-        row = out.setdefault(city or UNKNOWN_REGION, {lv: 0 for lv in levels} | {"其他": 0, "合计": 0})
+    where = "deleted_at is null" + (" and city = ?" if city else "")
+    sql = f"select {group_sql}, ifnull(coord_level, ''), count(*) from needs where {where} group by 1, 2"
+    for place, level, n in store.db.execute(sql, [city] if city else []).fetchall():
+        row = out.setdefault(place or UNKNOWN_REGION, {lv: 0 for lv in levels} | {"其他": 0, "合计": 0})
         row[level if level in levels else "其他"] += n
         row["合计"] += n
     return sorted(out.items(), key=lambda item: region_order_key(item[0], None))

@@ -48,7 +48,7 @@ class StackedBarChart(QWidget):
             return
         totals = [sum(values[i] for _n, values in self.series) for i in range(len(self.categories))]
         top = max(totals) or 1
-        left, right, chart_top, bottom = 44, 12, 56, h - 42
+        left, right, chart_top, bottom = 44, 12, 74, h - 42
         chart_h = bottom - chart_top
         slot = (w - left - right) / len(self.categories)
         bar_w = max(6.0, slot * 0.6)

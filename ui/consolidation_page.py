@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage import Store
-from storage.stats import by_category, by_city_and_level, level_names, submissions
+from storage.stats import by_category, by_region_and_level, level_names, submissions
 from ui.charts import StackedBarChart
 from ui.needs_page import NeedsPage
 from ui.qt import (
@@ -67,7 +67,7 @@ class ConsolidationPage(QWidget):
         board_layout.addWidget(self.board_view)
         self.tabs.addTab(board, "报送情况")
 
-        self.level_chart = StackedBarChart("各设区市需求数（按协调层级）")
+        self.level_chart = StackedBarChart("")
         self.category_chart = StackedBarChart("各需求类别需求数")
         self.level_model = RowsModel(("设区市", *level_names(), "合计"))
         self.category_model = RowsModel(("需求类别", "需求数", "其中需国家/省局协调"))
@@ -106,7 +106,9 @@ class ConsolidationPage(QWidget):
         self.board_summary.setWordWrap(True)
 
         levels = level_names()
-        table = by_city_and_level(self.store)
+        grouping, table = by_region_and_level(self.store)
+        self.level_chart.title = f"各{grouping}需求数（按协调层级）"
+        self.level_model.headers[0] = grouping
         self.level_model.set_rows([(city, *(row[lv] for lv in levels), row["合计"]) for city, row in table])
         self.level_chart.set_data([city for city, _ in table],
                                   [(lv, [row[lv] for _c, row in table]) for lv in levels])

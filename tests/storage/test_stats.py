@@ -47,3 +47,18 @@ def test_province_expects_every_city(store):
     board = submissions(store)
     assert len(board) == 10
     assert [s.city for s in board if s.reported] == ["莆田市"]
+
+
+def test_city_supervisor_compares_districts(store):
+    from storage.stats import by_region_and_level
+
+    store.set_profile({**store.profile(), "unit": "福州市市场监督管理局", "district": ""})
+    add(store, 2, "福州市", "台江区", "台江区局", "本地解决")
+    add(store, 1, "福州市", "鼓楼区", "鼓楼区局", "需国家知识产权局协调")
+    add(store, 1, "福州市", "", "福州市局", "本地解决")
+    add(store, 5, "厦门市", "思明区", "思明区局", "本地解决")  # another city: not in this view
+    grouping, rows = by_region_and_level(store)
+    assert grouping == "县（市、区）"
+    assert [(place, row["合计"]) for place, row in rows] == [("市本级", 1), ("鼓楼区", 1), ("台江区", 2)]
+    store.set_profile({**store.profile(), "city": ""})
+    assert by_region_and_level(store)[0] == "设区市"
