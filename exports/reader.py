@@ -1,0 +1,467 @@
+"""Reading colleagues' files — this app's exports or the official templates filled by hand.
+
+``read_file`` turns an .xlsx/.xlsm, .xls or .csv file into a :class:`ReadResult`:
+the form it holds, its header (填报单位, 所属地区 …) and one :class:`IncomingRow`
+per need or case, with values normalised as if typed into the app. Nothing
+here touches the database; :mod:`storage.merge` decides what to do with the rows.
+
+The visible cells are the truth. The hidden metadata sheet of our own exports
+(:mod:`exports.meta`) only tells which record each row is; when a colleague's
+program dropped it (WPS re-saving), rows are recognised by their natural key.
+
+Every problem reaches the caller as :class:`ReadError` with a Chinese sentence
+naming the file; the traceback of an unexpected failure goes to the log.
+Runs on whatever thread calls it (the import worker); it opens no database.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import itertools
+import logging
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import xlrd
+
+from exports.meta import META_SHEET, ExportMeta, MetaError, read_meta
+from exports.reader_case import MAX_FORM_COLUMNS, MAX_FORM_ROWS, case_label_count, read_case_sheet
+from exports.reader_labels import (
+    CONTENT,
+    LabelMatcher,
+    form_matcher,
+    header_entries,
+    header_from_entries,
+    region_in_text,
+    year_in,
+)
+from exports.reader_model import HeaderInfo, IncomingRow, ReadError, ReadResult
+from exports.reader_table import HEADER_SCAN_ROWS, HeaderRow, find_header, read_table
+from forms import CASES, NEEDS
+from forms.fields import Form
+from forms.identity import record_digest
+from forms.reference import ChoiceLists, builtin_choices
+from storage.progress import Cancelled, Progress, check
+
+__all__ = ["HeaderInfo", "IncomingRow", "ReadError", "ReadResult", "read_file"]
+
+log = logging.getLogger(__name__)
+
+FORM_NAMES = {"needs": "需求清单（附件1）", "cases": "优秀案例推荐表（附件2）"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # what Office puts in a password-protected .xlsx
+
+
+# ---- the file itself -----------------------------------------------------------------------
+
+
+def _sniff(path: Path) -> tuple[str, str]:
+    """(kind, sha256) where kind is xlsx / xls / csv, judged by the bytes, not the extension."""
+    name = path.name
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+        fh.seek(0)
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    if size == 0:
+        raise ReadError(f"“{name}”是空文件（0 字节），没有可导入的内容。")
+    ext = path.suffix.lower()
+    start = head[:8]
+    if start.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile as exc:
+            raise ReadError(f"“{name}”已损坏，无法打开（压缩包结构不完整）。请让对方重新发送文件。") from exc
+        if "xl/workbook.xml" in names:
+            return "xlsx", digest.hexdigest()
+        if "word/document.xml" in names:
+            raise ReadError(f"“{name}”是 Word 文档，不是表格。请导入 Excel 或 WPS 表格文件（.xlsx、.xls）。")
+        raise ReadError(f"“{name}”不是 Excel 表格文件，无法导入。请导入 .xlsx、.xls 或 .csv 文件。")
+    if start == _OLE_MAGIC:
+        if _ENCRYPTED_STREAM in path.read_bytes():
+            raise _password_error(name)
+        return "xls", digest.hexdigest()
+    if head.lstrip()[:1] == b"<":
+        raise ReadError(f"“{name}”是网页（HTML）格式的表格，不是真正的 Excel 文件。"
+                        "请用 Excel 或 WPS 打开它，另存为 .xlsx 后再导入。")
+    if ext == ".csv":
+        return "csv", digest.hexdigest()
+    if ext in (".xlsx", ".xlsm", ".xls"):
+        raise ReadError(f"“{name}”的扩展名是 {ext}，但内容不是 Excel 表格（可能是改了扩展名的其他文件），无法导入。")
+    raise ReadError(f"“{name}”不是表格文件，无法导入。请导入 .xlsx、.xls 或 .csv 文件。")
+
+
+def _password_error(name: str) -> ReadError:
+    return ReadError(f"“{name}”设置了打开密码，无法读取。请让对方取消密码后重新发送，"
+                     "或用 Excel/WPS 输入密码打开后另存为无密码的文件再导入。")
+
+
+class _Sheet:
+    """One sheet of any supported file: a title, a visibility and rows of plain values."""
+
+    def __init__(self, title: str, state: str, rows_fn, size_hint: int = 0) -> None:
+        self.title = title
+        self.sheet_state = state
+        self._rows_fn = rows_fn
+        self.size_hint = size_hint  # number of rows when the file says so (for progress only)
+
+    def iter_rows(self, values_only: bool = True) -> Iterator[tuple]:
+        return self._rows_fn()
+
+
+class _Book:
+    """The few things ``exports.meta.read_meta`` and the readers need of a workbook."""
+
+    def __init__(self, sheets: list[_Sheet], close=None) -> None:
+        self.worksheets = sheets
+        self._close = close
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [s.title for s in self.worksheets]
+
+    def __getitem__(self, title: str) -> _Sheet:
+        for sheet in self.worksheets:
+            if sheet.title == title:
+                return sheet
+        raise KeyError(title)
+
+    def close(self) -> None:
+        if self._close:
+            self._close()
+
+
+def _open_xlsx(path: Path) -> _Book:
+    # read_only streams rows, so a huge sheet is refused at the row limit instead of
+    # being loaded; merged cells are not needed: a merged range's value is in its
+    # top-left cell and the others read as empty, which is what the readers expect.
+    # data_only gives the values Excel calculated, not formulas such as =ROW()-3.
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    sheets = []
+    for ws in wb.worksheets:
+        if not hasattr(ws, "iter_rows"):
+            continue  # a chart sheet
+        size = ws.max_row if isinstance(getattr(ws, "max_row", None), int) else 0
+        sheets.append(_Sheet(ws.title, ws.sheet_state, lambda ws=ws: ws.iter_rows(values_only=True), size or 0))
+    return _Book(sheets, wb.close)
+
+
+def _open_xls(path: Path, name: str) -> _Book:
+    try:
+        book = xlrd.open_workbook(path, on_demand=False)
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise _password_error(name) from exc
+        raise ReadError(f"“{name}”不是可读取的 Excel 97-2003 表格（{exc}）。"
+                        "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。") from exc
+    states = {0: "visible", 1: "hidden", 2: "veryHidden"}
+
+    def rows(sh) -> Iterator[tuple]:
+        for r in range(sh.nrows):
+            yield tuple(_xls_value(cell, book.datemode) for cell in sh.row(r))
+
+    return _Book([_Sheet(sh.name, states.get(sh.visibility, "visible"), lambda sh=sh: rows(sh), sh.nrows)
+                  for sh in book.sheets()], book.release_resources)
+
+
+def _xls_value(cell, datemode: int) -> Any:
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    return cell.value
+
+
+def _open_csv(path: Path, name: str) -> _Book:
+    with open(path, "rb") as fh:
+        raw = fh.read(1 << 16)
+        cut = bool(fh.read(1))
+    encoding = None
+    for candidate in ("utf-8-sig", "gb18030"):
+        try:
+            raw.decode(candidate)
+        except UnicodeDecodeError as exc:
+            # The sample may end inside a multi-byte character; only that is forgiven.
+            if not (cut and exc.start >= len(raw) - 4):
+                continue
+        encoding = candidate
+        break
+    if encoding is None:
+        raise ReadError(f"“{name}”的文字编码无法识别（既不是 UTF-8 也不是 GBK），请用 Excel 或 WPS 另存为 .xlsx 后再导入。")
+    sample = raw.decode(encoding, errors="ignore")
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample[:8192], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+
+    def rows() -> Iterator[tuple]:
+        with open(path, encoding=encoding, newline="", errors="replace") as fh:
+            for record in csv.reader(fh, dialect):
+                yield tuple(v if v.strip() else None for v in record)
+
+    return _Book([_Sheet(path.stem, "visible", rows)])
+
+
+def _open(kind: str, path: Path) -> _Book:
+    if kind == "xlsx":
+        return _open_xlsx(path)
+    if kind == "xls":
+        return _open_xls(path, path.name)
+    return _open_csv(path, path.name)
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+
+def read_file(path: str | Path, form_hint: str | None = None, progress: Progress | None = None,
+              choices: ChoiceLists | None = None) -> ReadResult:
+    """Read a colleague's file. ``form_hint`` ("needs"/"cases") is the form the officer
+    chose to import; a file holding the other form is refused with a clear message.
+    ``choices`` adds the officer's own choice values to the built-in lists.
+
+    Raises :class:`ReadError` for anything wrong with the file, ``Cancelled`` when the
+    progress object asks to stop.
+    """
+    path = Path(path)
+    try:
+        return _read(path, form_hint, progress, choices or builtin_choices())
+    except (ReadError, Cancelled):
+        raise
+    except FileNotFoundError as exc:
+        raise ReadError(f"找不到文件“{path.name}”，它可能已被移动或删除。") from exc
+    except PermissionError as exc:
+        raise ReadError(f"无法打开“{path.name}”：文件正被其他程序占用或没有读取权限。"
+                        "请关闭 Excel/WPS 中打开的这个文件后重试。") from exc
+    except MemoryError as exc:
+        raise ReadError(f"“{path.name}”太大，内存不足以读取。请把文件拆分成几个较小的文件后分别导入。") from exc
+    except Exception as exc:  # a damaged file can fail anywhere inside openpyxl or xlrd
+        log.exception("reading %s failed", path)
+        raise ReadError(f"无法读取“{path.name}”：文件已损坏或格式不受支持。"
+                        "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。") from exc
+
+
+def _read(path: Path, form_hint: str | None, progress: Progress | None, choices: ChoiceLists) -> ReadResult:
+    name = path.name
+    if not path.is_file():
+        raise ReadError(f"找不到文件“{name}”，它可能已被移动或删除。")
+    kind, file_hash = _sniff(path)
+    book = _open(kind, path)
+    try:
+        try:
+            meta = read_meta(book)  # type: ignore[arg-type]
+        except MetaError as exc:
+            raise ReadError(f"无法导入“{name}”：{exc}") from exc
+        except (ValueError, TypeError, IndexError):
+            log.warning("unreadable metadata sheet in %s", path, exc_info=True)
+            meta = None
+        if meta is not None and meta.form_id not in ("needs", "cases"):
+            meta = None
+        sheets = [s for s in book.worksheets if s.title != META_SHEET]
+        visible = [s for s in sheets if s.sheet_state == "visible"] or sheets
+        form = _which_form(name, visible, form_hint, meta)
+        # Our own exports carry extra sheets (statistics of a consolidated list): no remark on those.
+        quiet = meta is not None
+        if form is NEEDS or _cases_as_table(visible):
+            result = _read_tables(name, visible, form, choices, progress, quiet)
+        else:
+            result = _read_cases(name, visible, choices, quiet)
+    finally:
+        book.close()
+    rows, header, notes = result
+    if not rows:
+        raise ReadError(f"“{name}”中没有填写任何{'需求' if form is NEEDS else '案例'}，没有可导入的内容。")
+    _fill_from_meta(header, meta)
+    _assign_ids(rows, meta, form)
+    consolidated = bool(meta and meta.consolidated) or any(r.extra.get("unit") for r in rows)
+    if progress:
+        progress.update(len(rows), len(rows), f"已读取 {len(rows)} 条")
+    return ReadResult(form_id=form.id, file_name=name, file_hash=file_hash, meta=meta, header=header, rows=rows,
+                      consolidated=consolidated, notes=notes)
+
+
+def _head(sheet: _Sheet, n: int) -> list[tuple]:
+    return list(itertools.islice(sheet.iter_rows(values_only=True), n))
+
+
+def _grid(sheet: _Sheet) -> list[tuple]:
+    return [tuple(r[:MAX_FORM_COLUMNS]) for r in _head(sheet, MAX_FORM_ROWS)]
+
+
+_MATCHERS: dict[str, LabelMatcher] = {}
+
+
+def _matcher(form: Form) -> LabelMatcher:
+    if form.id not in _MATCHERS:
+        _MATCHERS[form.id] = form_matcher(form)
+    return _MATCHERS[form.id]
+
+
+def _which_form(name: str, sheets: Sequence[_Sheet], hint: str | None, meta: ExportMeta | None) -> Form:
+    """The form the file holds, checked against what the officer asked to import."""
+    expected = hint or (meta.form_id if meta else None)
+    if hint and meta and meta.form_id != hint:
+        raise ReadError(f"“{name}”是{FORM_NAMES[meta.form_id]}，不是{FORM_NAMES[hint]}。请在对应的页面导入它。")
+    needs_found = any(find_header(_head(s, HEADER_SCAN_ROWS), NEEDS, _matcher(NEEDS)) for s in sheets)
+    if expected == "needs" and needs_found:
+        return NEEDS
+    cases_found = any(case_label_count(_grid(s), _matcher(CASES)) >= 3 for s in sheets)
+    if expected == "cases" and cases_found:
+        return CASES
+    if expected is None and (needs_found or cases_found):
+        return NEEDS if needs_found else CASES
+    if expected and (needs_found or cases_found):
+        found = "needs" if needs_found else "cases"
+        raise ReadError(f"“{name}”看起来是{FORM_NAMES[found]}，不是{FORM_NAMES[expected]}。请在对应的页面导入它。")
+    if not any(any(v is not None and str(v).strip() for v in row) for s in sheets for row in _head(s, 200)):
+        raise ReadError(f"“{name}”是空表格，没有可导入的内容。")
+    wanted = FORM_NAMES.get(expected or "", "需求清单或优秀案例推荐表")
+    raise ReadError(f"在“{name}”中找不到{wanted}的表头（如“需求主体名称”“需求内容”或“案例名称”），"
+                    "它可能是其他表格。请确认选择了正确的文件。")
+
+
+def _cases_as_table(sheets: Sequence[_Sheet]) -> bool:
+    """A city's list of cases, one per row (rather than one form per sheet)."""
+    for s in sheets:
+        head = _head(s, HEADER_SCAN_ROWS)
+        found = find_header(head, CASES, _matcher(CASES))
+        if found and found.score >= 4:
+            rest = [row for i, row in enumerate(head) if i + 1 != found.row]
+            sections = {f.label for f in CASES.fields if not f.in_table}
+            if not any(isinstance(v, str) and v.strip() in sections for row in rest for v in row):
+                return True
+    return False
+
+
+def _read_tables(name: str, sheets: Sequence[_Sheet], form: Form, choices: ChoiceLists,
+                 progress: Progress | None, quiet: bool = False) -> tuple[list[IncomingRow], HeaderInfo, list[str]]:
+    rows: list[IncomingRow] = []
+    entries: list[tuple[str, object]] = []
+    footer: list[tuple[str, object]] = []
+    titles: list[object] = []
+    notes: list[str] = []
+    for sheet in sheets:
+        header: HeaderRow | None = find_header(_head(sheet, HEADER_SCAN_ROWS), form, _matcher(form))
+        if header is None:
+            if not quiet and any(any(v is not None for v in r) for r in _head(sheet, 50)):
+                notes.append(f"工作表“{sheet.title}”中没有找到表头，未导入。")
+            continue
+
+        def tick(n: int, sheet: _Sheet = sheet) -> None:
+            check(progress)
+            if progress:
+                progress.update(n, sheet.size_hint, f"正在读取“{sheet.title}”第 {n:,} 行……")
+
+        data = read_table(sheet.title, sheet.iter_rows(values_only=True), header, form, _matcher(form), choices,
+                          name, counted=len(rows), tick=tick)
+        rows.extend(data.rows)
+        for values in data.above:
+            entries.extend(header_entries(values))
+            titles.extend(v for v in values if isinstance(v, str))
+        footer.extend(data.entries)
+        if data.skipped_notes:
+            notes.append(f"工作表“{sheet.title}”表格下方的 {data.skipped_notes} 行说明或合计未作为记录导入。")
+    return rows, _header(entries + footer, titles), notes
+
+
+def _read_cases(name: str, sheets: Sequence[_Sheet], choices: ChoiceLists, quiet: bool = False
+                ) -> tuple[list[IncomingRow], HeaderInfo, list[str]]:
+    rows: list[IncomingRow] = []
+    titles: list[object] = []
+    notes: list[str] = []
+    for sheet in sheets:
+        grid = _grid(sheet)
+        found = read_case_sheet(sheet.title, grid, _matcher(CASES), choices)
+        if not found:
+            if not quiet and any(any(v is not None for v in r) for r in grid):
+                notes.append(f"工作表“{sheet.title}”中没有找到“案例名称”，未导入。")
+            continue
+        rows.extend(found)
+        titles.extend(v for r in grid[:5] for v in r if isinstance(v, str) and CONTENT not in v)
+    return rows, _header([], titles), notes
+
+
+def _header(entries: list[tuple[str, object]], titles: list[object]) -> HeaderInfo:
+    found = header_from_entries(entries)
+    header = HeaderInfo(
+        unit=str(found.get("unit", "")),
+        reporter=str(found.get("reporter", "")),
+        phone=str(found.get("phone", "")),
+        report_date=str(found.get("report_date", "")),
+        year=found.get("year") or None,  # type: ignore[arg-type]
+    )
+    region = str(found.get("region", ""))
+    if region:
+        header.city, header.district = region_in_text(region)
+    if not header.city and header.unit:
+        header.city, header.district = region_in_text(header.unit)
+    if header.year is None:
+        for text in titles:
+            if "万里行" in str(text) or "清单" in str(text) or "推荐表" in str(text):
+                header.year = year_in(text)
+                if header.year:
+                    break
+    if header.year is None and header.report_date[:4].isdigit():
+        header.year = int(header.report_date[:4])
+    return header
+
+
+def _fill_from_meta(header: HeaderInfo, meta: ExportMeta | None) -> None:
+    """The visible header block wins; the metadata sheet fills what it lacks."""
+    if meta is None:
+        return
+    if not header.unit:
+        header.unit = meta.unit
+    if not header.city:
+        header.city, header.district = meta.city, meta.district
+    if header.year is None:
+        header.year = meta.year
+
+
+def _assign_ids(rows: list[IncomingRow], meta: ExportMeta | None, form: Form) -> None:
+    """Give each row the UUID the metadata sheet recorded for it.
+
+    A row whose values are unchanged since export is matched by its digest, so
+    sorting or inserting rows in Excel does not mix up records; an edited row
+    falls back to its position (same sheet and row), if that entry is still free.
+    """
+    if meta is None or meta.form_id != form.id or not meta.records:
+        return
+    used: set[str] = set()
+    by_digest: dict[str, list] = {}
+    for m in meta.records:
+        by_digest.setdefault(m.digest, []).append(m)
+    for row in rows:
+        candidates = [m for m in by_digest.get(record_digest(form, row.values), []) if m.id not in used]
+        if not candidates:
+            continue
+        # Prefer the entry of the same sheet and the nearest row.
+        best = min(candidates, key=lambda m: (m.sheet != row.sheet, abs((m.row or row.row_number) - row.row_number)))
+        _take(row, best, "digest", used)
+    by_place = {(m.sheet, m.row): m for m in meta.records}
+    for row in rows:
+        if row.id:
+            continue
+        m = by_place.get((row.sheet, row.row_number)) or by_place.get((row.sheet, None))
+        if m and m.id not in used:
+            _take(row, m, "position", used)
+
+
+def _take(row: IncomingRow, m, source: str, used: set[str]) -> None:
+    row.id = m.id
+    row.meta_digest = m.digest
+    row.meta_updated_at = m.updated_at
+    row.id_source = source
+    used.add(m.id)

@@ -1,0 +1,282 @@
+"""Writing an import plan as one batch, undoing a batch, and listing batches.
+
+A batch is one file imported in one transaction. ``import_changes`` keeps, for
+every record the batch added or changed, what it was before (as JSON), so a
+whole batch can be undone exactly. Import them from :mod:`storage.merge`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from forms import FORMS
+from forms.identity import record_digest
+from storage.merge_model import (
+    CHANGED,
+    CONFLICT,
+    DECISION_LABELS,
+    DECISIONS,
+    IDENTICAL,
+    INVALID,
+    KEEP_BOTH,
+    KEEP_MINE,
+    NEW,
+    TAKE_THEIRS,
+    BatchSummary,
+    ImportPlan,
+    MergeError,
+    PlanItem,
+    UndoSummary,
+    record_natural_key,
+)
+from storage.progress import Progress, check
+from storage.records import RecordTable, new_id, now_iso
+from storage.store import Store
+
+FORM_NAMES = {"needs": "需求清单", "cases": "优秀案例"}
+
+
+def table_of(store: Store, form_id: str) -> RecordTable:
+    if form_id == "needs":
+        return store.needs
+    if form_id == "cases":
+        return store.cases
+    raise MergeError(f"无法导入“{form_id}”类型的记录。")
+
+
+class _Writer:
+    """Collects the writes of one batch; ``apply`` runs it inside one transaction."""
+
+    def __init__(self, store: Store, plan: ImportPlan) -> None:
+        self.store = store
+        self.plan = plan
+        self.form = FORMS[plan.form_id]
+        self.table = table_of(store, plan.form_id)
+        self.batch_id = new_id()
+        self.stamp = now_iso()
+        self.inserts: list[dict] = []
+        self.insert_ids: list[str] = []
+        self.changes: list[dict] = []
+        self.summary = BatchSummary(None, plan.file_name, plan.counts)
+
+    def _provenance(self, item: PlanItem) -> dict:
+        out = {
+            "source_file": self.plan.file_name,
+            "source_hash": self.plan.file_hash,
+            "batch_id": self.batch_id,
+            "imported_at": self.stamp,
+            "source_updated_at": item.row.meta_updated_at or None,
+        }
+        return out
+
+    def _owner(self, item: PlanItem) -> dict:
+        # A case's region is a field of the form; a need's is provenance of its unit.
+        if self.form.id == "cases":
+            return {"unit": item.unit}
+        return {"unit": item.unit, "city": item.city, "district": item.district}
+
+    def insert(self, item: PlanItem, record_id: str) -> None:
+        values = {k: item.values.get(k) for k in self.form.keys}
+        self.inserts.append({**values, **self._owner(item), **self._provenance(item),
+                             "import_digest": record_digest(self.form, values), "natural_key": item.natural_key})
+        self.insert_ids.append(record_id)
+
+    def _record_change(self, record_id: str, action: str, before: dict | None) -> None:
+        self.changes.append({"batch_id": self.batch_id, "record_table": self.table.table, "record_id": record_id,
+                             "action": action, "before": json.dumps(before, ensure_ascii=False) if before else None})
+
+    def update(self, item: PlanItem, local: dict) -> None:
+        """Take the incoming values (a changed record, or a conflict resolved “take theirs”)."""
+        values = {k: item.values.get(k) for k in self.form.keys}
+        changes = {**values, **self._provenance(item), "import_digest": record_digest(self.form, values)}
+        if local.get("origin") == "import":
+            changes.update({k: v for k, v in self._owner(item).items() if v})
+            changes["natural_key"] = item.natural_key
+        else:
+            # A record entered here stays this unit's; only its values change.
+            changes["natural_key"] = record_natural_key(self.form, local.get("unit") or "", values)
+        self._record_change(local["id"], "update", local)
+        self.table.update(local["id"], changes)
+        if local.get("deleted_at"):
+            self.table.set_deleted([local["id"]], False)
+
+    def reconcile(self, item: PlanItem, local: dict) -> None:
+        """Remember that their version was seen and declined, so importing the same file
+        again finds nothing new instead of asking again."""
+        if local.get("import_digest") == item.digest:
+            return
+        self._record_change(local["id"], "reconcile", local)
+        self.table.update(local["id"], {"import_digest": item.digest}, touch=False)
+
+    def finish(self) -> None:
+        if self.inserts:
+            self.table.insert_many(self.inserts, origin="import", record_ids=self.insert_ids)
+            for record_id in self.insert_ids:
+                self._record_change(record_id, "insert", None)
+        if not self.changes:
+            return  # nothing to write: no batch, so history is not cluttered by re-imports
+        s = self.summary
+        counts = {"plan": self.plan.counts, "inserted": s.inserted, "updated": s.updated, "kept": s.kept,
+                  "both": s.both, "unchanged": s.unchanged, "invalid": s.invalid}
+        db = self.store.db
+        db["import_batches"].insert({
+            "id": self.batch_id, "form_id": self.form.id, "file_name": self.plan.file_name,
+            "file_hash": self.plan.file_hash, "unit": self.plan.unit, "city": self.plan.city,
+            "district": self.plan.district, "imported_at": self.stamp,
+            "counts": json.dumps(counts, ensure_ascii=False), "undone_at": None,
+        })
+        db["import_changes"].insert_all(self.changes)
+        s.batch_id = self.batch_id
+
+
+def apply(store: Store, plan: ImportPlan, decisions: Mapping[str, str] | None = None, default: str = KEEP_MINE,
+          progress: Progress | None = None) -> BatchSummary:
+    """Write ``plan`` in one transaction: all of it, or — on any error or cancel — none of it.
+
+    ``decisions`` maps a conflict's ``PlanItem.key`` (or its ``local_id``) to
+    keep_mine / take_theirs / keep_both; conflicts without a decision get ``default``.
+    A record edited here while the preview was open is treated as a conflict.
+    """
+    decisions = dict(decisions or {})
+    for choice in [*decisions.values(), default]:
+        if choice not in DECISIONS:
+            raise MergeError(f"未知的处理方式“{choice}”，应为：{'、'.join(DECISION_LABELS.values())}。")
+    w = _Writer(store, plan)
+    total = len(plan.items)
+    with store.db.atomic():
+        for n, item in enumerate(plan.items):
+            if n % 200 == 0:
+                check(progress)
+                if progress:
+                    progress.update(n, total, f"正在导入第 {n + 1:,} 条……")
+            _apply_item(w, item, decisions.get(item.key) or decisions.get(item.local_id or "") or default)
+        check(progress)
+        w.finish()
+    if progress:
+        progress.update(total, total, w.summary.text)
+    return w.summary
+
+
+def _apply_item(w: _Writer, item: PlanItem, decision: str) -> None:
+    s = w.summary
+    if item.status == INVALID:
+        s.invalid += 1
+        return
+    if item.status == IDENTICAL:
+        s.unchanged += 1
+        return
+    status = item.status
+    local = w.table.get(item.local_id) if item.local_id else None
+    if status in (CHANGED, CONFLICT) and local is None:
+        status = NEW  # purged here while the preview was open: import it again
+    if status == CHANGED and local is not None and (record_digest(w.form, local) != item.local_digest
+                                                    or local.get("deleted_at")):
+        status = CONFLICT  # edited here while the preview was open
+    if status == NEW:
+        record_id = item.insert_id or new_id()
+        if w.table.get(record_id) is not None or record_id in w.insert_ids:
+            record_id = new_id()
+        w.insert(item, record_id)
+        s.inserted += 1
+    elif status == CHANGED or decision == TAKE_THEIRS:
+        assert local is not None
+        w.update(item, local)
+        s.updated += 1
+    elif decision == KEEP_BOTH:
+        assert local is not None
+        w.insert(item, new_id())
+        w.reconcile(item, local)
+        s.inserted += 1
+        s.both += 1
+    else:
+        assert local is not None
+        w.reconcile(item, local)
+        s.kept += 1
+
+
+# ---- undo and history ------------------------------------------------------------------
+
+
+def _batch(store: Store, batch_id: str) -> dict:
+    rows = list(store.db.query("select rowid as _rowid, * from import_batches where id = ?", [batch_id]))
+    if not rows:
+        raise MergeError("找不到这次导入的记录，可能已被清除。")
+    return rows[0]
+
+
+def _later_batches(store: Store, batch: dict, record_ids: list[str]) -> list[str]:
+    """File names of batches imported after ``batch`` (and not undone) that touched the same records."""
+    names: list[str] = []
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = (f"select distinct b.file_name from import_changes c join import_batches b on b.id = c.batch_id "
+               f"where b.rowid > ? and b.undone_at is null and c.record_id in ({marks}) order by b.rowid")
+        names += [r[0] for r in store.db.execute(sql, [batch["_rowid"], *chunk]).fetchall() if r[0] not in names]
+    return names
+
+
+def undo_batch(store: Store, batch_id: str) -> UndoSummary:
+    """Revert a whole batch: delete the records it added, put back the records it changed.
+
+    Refused while a later import touched the same records (undo that one first),
+    because restoring this batch's “before” would silently discard the later one.
+    """
+    batch = _batch(store, batch_id)
+    if batch["undone_at"]:
+        raise MergeError(f"“{batch['file_name']}”的这次导入已经撤销过了。")
+    changes = list(store.db.query("select * from import_changes where batch_id = ? order by rowid", [batch_id]))
+    later = _later_batches(store, batch, [c["record_id"] for c in changes])
+    if later:
+        raise MergeError(f"之后导入的“{'”“'.join(later)}”也修改了这次导入的记录。请先撤销那次导入，再撤销这一次。")
+    summary = UndoSummary(batch_id, batch["file_name"], 0, 0, 0)
+    db = store.db
+    with db.atomic():
+        for change in reversed(changes):
+            table = change["record_table"]
+            if table not in ("needs", "cases"):
+                continue
+            record_id = change["record_id"]
+            if change["action"] == "insert":
+                row = db.execute(f"select updated_at from [{table}] where id = ?", [record_id]).fetchone()
+                if row and row[0] and row[0] > batch["imported_at"]:
+                    summary.edited_since += 1
+                if table == "cases":
+                    db.execute("delete from case_images where case_id = ?", [record_id])
+                db.execute(f"delete from [{table}] where id = ?", [record_id])
+                summary.deleted += 1
+                continue
+            before = json.loads(change["before"])
+            before.pop("id", None)
+            if db.execute(f"select 1 from [{table}] where id = ?", [record_id]).fetchone():
+                db[table].update(record_id, before)
+            else:  # purged since: bring it back as it was
+                db[table].insert({"id": record_id, **before})
+            if change["action"] == "update":
+                summary.restored += 1
+        db.execute("update import_batches set undone_at = ? where id = ?", [now_iso(), batch_id])
+    return summary
+
+
+def history(store: Store) -> list[dict]:
+    """Import batches, newest first, with their counts and whether they can be undone now."""
+    out: list[dict] = []
+    for b in store.db.query("select rowid as _rowid, * from import_batches order by rowid desc"):
+        try:
+            counts = json.loads(b["counts"] or "{}")
+        except ValueError:
+            counts = {}
+        blocked: list[str] = []
+        if not b["undone_at"]:
+            ids = [r[0] for r in store.db.execute(
+                "select record_id from import_changes where batch_id = ?", [b["id"]]).fetchall()]
+            blocked = _later_batches(store, b, ids)
+        out.append({
+            "id": b["id"], "form_id": b["form_id"], "form_name": FORM_NAMES.get(b["form_id"], b["form_id"]),
+            "file_name": b["file_name"], "file_hash": b["file_hash"], "unit": b["unit"], "city": b["city"],
+            "district": b["district"], "imported_at": b["imported_at"], "counts": counts,
+            "undone_at": b["undone_at"], "can_undo": not b["undone_at"] and not blocked, "blocked_by": blocked,
+        })
+    return out
+

@@ -1,0 +1,164 @@
+"""What a merge preview and an import produce: plain dataclasses, no Qt.
+
+Import them from :mod:`storage.merge`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from exports.reader_model import IncomingRow
+from forms.fields import Form
+from forms.identity import natural_key
+from forms.reference import fold
+
+# How an incoming row relates to the database.
+NEW, IDENTICAL, CHANGED, CONFLICT, INVALID = "new", "identical", "changed", "conflict", "invalid"
+STATUSES = (NEW, IDENTICAL, CHANGED, CONFLICT, INVALID)
+STATUS_LABELS = {NEW: "新增", IDENTICAL: "相同", CHANGED: "更新", CONFLICT: "冲突", INVALID: "无效"}
+
+# What to do with a conflict.
+KEEP_MINE, TAKE_THEIRS, KEEP_BOTH = "keep_mine", "take_theirs", "keep_both"
+DECISIONS = (KEEP_MINE, TAKE_THEIRS, KEEP_BOTH)
+DECISION_LABELS = {KEEP_MINE: "保留本地", TAKE_THEIRS: "采用导入的", KEEP_BOTH: "两条都保留"}
+
+
+def case_natural_key(unit: str, name: str) -> str:
+    """Identity of a hand-filled case that carries no UUID (the needs' one is forms.identity.natural_key)."""
+    return "|".join((fold(unit), fold(name)))
+
+
+def record_natural_key(form: Form, unit: str, values: dict) -> str:
+    if form.id == "cases":
+        return case_natural_key(unit, str(values.get("name") or ""))
+    return natural_key(unit, str(values.get("subject_name") or ""), str(values.get("content") or ""))
+
+
+class MergeError(Exception):
+    """A merge or undo that cannot be done, explained in a Chinese sentence for the officer."""
+
+
+@dataclass
+class FieldDiff:
+    key: str
+    label: str
+    local: object
+    incoming: object
+
+
+@dataclass
+class PlanItem:
+    """One incoming row and what importing it would do."""
+
+    row: IncomingRow
+    status: str
+    values: dict[str, object]  # every field as the record would hold it after a plain import
+    unit: str
+    city: str
+    district: str
+    natural_key: str
+    digest: str  # forms.identity.record_digest of ``values``
+    local_id: str | None = None  # the matching record here
+    local_digest: str = ""  # its digest when the plan was made (apply re-checks it)
+    insert_id: str | None = None  # id for a new record: the incoming UUID when it is free
+    diffs: list[FieldDiff] = field(default_factory=list)
+    reason: str = ""  # Chinese: why this status (for identical / conflict / invalid)
+    problems: dict[str, str] = field(default_factory=dict)  # field key -> Chinese (incomplete draft)
+
+    @property
+    def key(self) -> str:
+        """The key of this row in the ``decisions`` given to ``apply``."""
+        return self.row.key
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def problem_lines(self, form_labels: dict[str, str]) -> list[str]:
+        """“工作表“清单”第 7 行 D 列（需求类别）：……” for each problem."""
+        return [f"{self.row.where(k)}（{form_labels.get(k, k)}）：{msg}" for k, msg in self.problems.items()]
+
+
+@dataclass
+class DuplicateHint:
+    """An incoming need that looks like one already here: flagged for review, never merged."""
+
+    row_key: str
+    where: str  # Chinese location in the file
+    subject_name: str
+    unit: str
+    other_id: str | None  # a record here, or None when the other one is earlier in the same file
+    other_unit: str
+    other_subject: str
+    other_category: str
+    other_content: str
+    reason: str  # Chinese
+
+
+@dataclass
+class ImportPlan:
+    form_id: str
+    file_name: str
+    file_hash: str
+    unit: str
+    city: str
+    district: str
+    items: list[PlanItem]
+    duplicates: list[DuplicateHint] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Chinese: missing 填报单位, file seen before …
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATUSES, 0)
+        for item in self.items:
+            out[item.status] += 1
+        return out
+
+    @property
+    def counts_text(self) -> str:
+        """“新增 3 条，相同 10 条，更新 1 条，冲突 0 条，无效 0 条”."""
+        return "，".join(f"{STATUS_LABELS[s]} {n} 条" for s, n in self.counts.items())
+
+    def items_with(self, status: str) -> list[PlanItem]:
+        return [i for i in self.items if i.status == status]
+
+    @property
+    def has_changes(self) -> bool:
+        return any(i.status in (NEW, CHANGED, CONFLICT) for i in self.items)
+
+
+@dataclass
+class BatchSummary:
+    batch_id: str | None  # None when nothing needed writing (the file was already imported)
+    file_name: str
+    plan_counts: dict[str, int]
+    inserted: int = 0  # new records, including the “keep both” copies
+    updated: int = 0  # changed records and conflicts resolved with “take theirs”
+    kept: int = 0  # conflicts resolved with “keep mine”
+    both: int = 0  # conflicts resolved with “keep both”
+    unchanged: int = 0
+    invalid: int = 0
+
+    @property
+    def text(self) -> str:
+        parts = [f"新增 {self.inserted} 条", f"更新 {self.updated} 条", f"相同 {self.unchanged} 条"]
+        if self.kept:
+            parts.append(f"保留本地 {self.kept} 条")
+        if self.both:
+            parts.append(f"两条都保留 {self.both} 条")
+        if self.invalid:
+            parts.append(f"无效未导入 {self.invalid} 条")
+        return f"“{self.file_name}”导入完成：" + "，".join(parts) + "。"
+
+
+@dataclass
+class UndoSummary:
+    batch_id: str
+    file_name: str
+    deleted: int  # records the batch had added
+    restored: int  # records put back as they were before the batch
+    edited_since: int  # of the deleted records, how many had been edited after the import
+
+    @property
+    def text(self) -> str:
+        return f"已撤销“{self.file_name}”的导入：删除 {self.deleted} 条新增记录，恢复 {self.restored} 条被更新的记录。"
