@@ -147,7 +147,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from exports.import_cli import run_import
+    from exports.importing import run_import
 
     return run_import(open_store(args), [Path(p) for p in args.paths], dry_run=args.dry_run)
 

@@ -30,6 +30,9 @@ class MainWindow(QMainWindow):
         c = self.consolidation_page
         self.cases_page.export_recommended.clicked.connect(self._export_recommended)
         c.export_requested.connect(lambda ext: self._export("needs", ext, consolidated=True))
+        c.import_files.connect(lambda: self._import(folder=False))
+        c.import_folder.connect(lambda: self._import(folder=True))
+        c.show_history.connect(self.open_history)
         for page in (self.needs_page, self.cases_page, self.consolidation_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.unit_label = QLabel()
@@ -53,6 +56,28 @@ class MainWindow(QMainWindow):
         from ui import export_actions as ex
 
         ex.export(self, self.store, form_id, ext, before=self.cases_page.editor.flush, **kwargs)
+
+    def _import(self, folder: bool) -> None:
+        from ui.import_dialog import start_import
+
+        self.cases_page.editor.flush()
+        start_import(self, self.store, folder, self.reload_all)
+
+    def reload_all(self) -> None:
+        """After an import or undo: every tab shows the database as it now is."""
+        self.undo.clear()  # imported records are outside the edit history
+        self.needs_page.refill_filters()
+        self.needs_page.model.reload()
+        self.cases_page.model.reload()
+        self.consolidation_page.refresh()
+
+    def open_history(self) -> None:
+        from ui.import_dialog import HistoryDialog
+
+        dialog = HistoryDialog(self.store, self)
+        dialog.exec()
+        if dialog.undone:
+            self.reload_all()
 
     def _export_recommended(self) -> None:
         ids = self.cases_page.recommended_ids()
@@ -102,6 +127,10 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "导出全部案例（PDF）…",
                      lambda: ex.export(self, self.store, "cases", "pdf", before=flush))
         self._action(file_menu, "导出当前案例（PDF）…", self._export_current_case)
+        file_menu.addSeparator()
+        self._action(file_menu, "导入同事的文件…", lambda: self._import(folder=False), QKeySequence("Ctrl+I"))
+        self._action(file_menu, "导入整个文件夹…", lambda: self._import(folder=True))
+        self._action(file_menu, "导入记录与撤销…", self.open_history)
         file_menu.addSeparator()
         self._action(file_menu, "生成需求清单空白模板…", lambda: ex.save_template(self, self.store, "needs"))
         self._action(file_menu, "生成案例推荐表空白模板…", lambda: ex.save_template(self, self.store, "cases"))

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+from ui.qt import QDialog, QMessageBox
+
+
+def hand_filled(path, unit="福州市台江区市场监督管理局"):
+    """A template filled by hand: title, header block on one row, header with a line break."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "需求清单"
+    ws.append(["2023年知识产权服务万里行活动需求清单"])
+    ws.append([f"填报单位：{unit}", None, "所属地区：福州市台江区", None, "填报人：郑"])
+    ws.append([])
+    ws.append(["序号", "需求主体\n名称", "需求类别", "需求内容", "协调层级（重点标注）", "联系电话"])
+    ws.append([1, "福州台江甲科技有限公司", "专利导航", "希望开展专利导航", "国家局", "13812345678"])
+    ws.append([2, "福州台江乙食品有限公司", "商标品牌建设", "商标被抢注需要维权", "本地解决", "0591-87530216"])
+    ws.append([])
+    ws.append(["注：本表由区县市场监管局填写。"])
+    wb.save(path)
+
+
+def test_import_through_the_window(qtbot, app_window, tmp_path, monkeypatch):
+    from ui import import_dialog
+
+    window = app_window()
+    path = tmp_path / "台江区需求清单.xlsx"
+    hand_filled(path)
+    seen = {}
+
+    def accept(dialog):
+        seen["counts"] = dialog.previews[0].plan.counts_text
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(import_dialog.PreviewDialog, "exec", accept)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: seen.setdefault("done", a[2]))
+    import_dialog.import_paths(window, window.store, [path], window.reload_all)
+    qtbot.waitUntil(lambda: "done" in seen, timeout=20000)
+    assert seen["counts"].startswith("新增 2 条")
+    rows = window.store.needs.rows()
+    assert [r["subject_name"] for r in rows] == ["福州台江甲科技有限公司", "福州台江乙食品有限公司"]
+    assert rows[0]["coord_level"] == "需国家知识产权局协调" and rows[0]["unit"] == "福州市台江区市场监督管理局"
+    assert rows[0]["origin"] == "import" and rows[0]["source_file"] == "台江区需求清单.xlsx"
+    board = {r[0]: r for r in window.consolidation_page.board_model.rows}
+    assert board["福州市台江区"][2] == 2 and board["福州市台江区"][-1] == "已报送"
+
+    # The same file again adds nothing.
+    seen.clear()
+    import_dialog.import_paths(window, window.store, [path], window.reload_all)
+    qtbot.waitUntil(lambda: "done" in seen, timeout=20000)
+    assert seen["counts"].startswith("新增 0 条，相同 2 条")
+    assert len(window.store.needs.rows()) == 2
+
+    # Undo the first batch from the history dialog.
+    dialog = import_dialog.HistoryDialog(window.store, window)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.table.selectRow(len(dialog.batches) - 1)
+    dialog.undo_selected()
+    assert window.store.needs.rows() == []
