@@ -93,7 +93,7 @@ def describe(preview_item: FilePreview, limit: int = 20) -> list[str]:
              plan.counts_text]
     lines += [f"提示：{w}" for w in plan.warnings]
     for item in plan.items_with("invalid")[:limit]:
-        lines.append(f"无效：{item.row.where()}：{item.reason}")
+        lines.append(f"无效：{item.reason}")  # the reason starts with the position
     for item in plan.items_with("conflict")[:limit]:
         diffs = "；".join(f"{d.label}：本地“{d.local or ''}” / 导入“{d.incoming or ''}”" for d in item.diffs[:4])
         lines.append(f"冲突：{item.row.where()}：{item.reason} {diffs}".rstrip())

@@ -38,6 +38,9 @@ class Choice:
 class ChoiceLists:
     lists: dict[str, list[Choice]]
     extra: dict[str, list[str]] = field(default_factory=dict)
+    # folded spelling -> canonical value, per list; built on first use (imports call
+    # normalise for every cell, and folding every alias each time was the hot spot)
+    _index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def values(self, name: str) -> list[str]:
         base = [c.value for c in self.lists.get(name, [])]
@@ -57,13 +60,18 @@ class ChoiceLists:
         key = fold(text)
         if not key:
             return None
-        for c in self.lists.get(name, []):
-            if key == fold(c.value) or key in (fold(a) for a in c.aliases):
-                return c.value
-        for v in self.extra.get(name, []):
-            if key == fold(v):
-                return v
-        return None
+        index = self._index.get(name)
+        if index is None:
+            index = {}
+            for v in reversed(self.extra.get(name, [])):
+                index[fold(v)] = v
+            # Built-in values and aliases win over an officer's value of the same spelling.
+            for c in reversed(self.lists.get(name, [])):
+                for alias in c.aliases:
+                    index[fold(alias)] = c.value
+                index[fold(c.value)] = c.value
+            self._index[name] = index
+        return index.get(key)
 
 
 @cache

@@ -133,3 +133,38 @@ def test_pdf_export_from_command_line(tmp_path):
     fonts = subprocess.run([pdffonts, str(out)], capture_output=True, text=True).stdout.splitlines()[2:]
     assert fonts and all(" yes " in line for line in fonts)
     assert shutil.which(pdftotext)
+
+
+def test_import_from_command_line(tmp_path):
+    from openpyxl import load_workbook
+
+    source, target = tmp_path / "district.db", tmp_path / "city.db"
+    run("sample", "--db", str(source), "--needs", "15", "--cases", "2")
+    export = tmp_path / "鼓楼区清单.xlsx"
+    assert run("export", "needs", "--db", str(source), "--out", str(export)).returncode == 0
+    assert run("export", "cases", "--db", str(source), "--out", str(tmp_path / "鼓楼区案例.xlsx")).returncode == 0
+
+    dry = run("import", str(export), "--db", str(target), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "新增 15 条，相同 0 条，更新 0 条，冲突 0 条，无效 0 条" in dry.stdout and "没有写入数据库" in dry.stdout
+    assert Store.open(target).needs.count() == 0
+
+    # A folder: both files, plus a broken one that is named and makes the exit code non-zero.
+    (tmp_path / "坏文件.xlsx").write_bytes(b"PK\x03\x04 broken zip")
+    proc = run("import", str(tmp_path), "--db", str(target))
+    assert proc.returncode == 1
+    assert "坏文件.xlsx" in proc.stderr and "Traceback" not in proc.stderr
+    assert "新增 15 条" in proc.stdout and "新增 2 条" in proc.stdout
+    store = Store.open(target)
+    assert store.needs.count() == 15 and store.cases.count() == 2
+    store.close()
+
+    again = run("import", str(export), "--db", str(target))
+    assert again.returncode == 0 and "新增 0 条，相同 15 条" in again.stdout
+
+    # Export the merged database again: the visible cells are the same.
+    out = tmp_path / "again.xlsx"
+    assert run("export", "needs", "--db", str(target), "--out", str(out)).returncode == 0
+    first = [[c.value for c in row] for row in load_workbook(export)["需求清单"].iter_rows(min_row=5)]
+    second = [[c.value for c in row] for row in load_workbook(out)["需求清单"].iter_rows(min_row=5)]
+    assert first == second
