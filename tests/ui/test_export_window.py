@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from openpyxl import load_workbook
+
+from storage.sample import fill
+
+
+def test_export_from_the_window_runs_in_background(qtbot, app_window, tmp_path, monkeypatch):
+    from ui import export_actions
+
+    window = app_window()
+    fill(window.store, needs=30, cases=1)
+    window.needs_page.model.reload()
+    asked = {}
+
+    def ask(parent, title, name, ext):
+        asked["name"] = name
+        return tmp_path / name
+
+    opened = {}
+    monkeypatch.setattr(export_actions, "_ask_path", ask)
+    monkeypatch.setattr(export_actions, "offer_to_open", lambda parent, path, text: opened.update(path=path, text=text))
+    export_actions.export(window, window.store, "needs", "xlsx")
+    qtbot.waitUntil(lambda: "path" in opened, timeout=30000)
+    assert asked["name"].startswith("2023年万里行需求清单_福州市鼓楼区_") and asked["name"].endswith(".xlsx")
+    assert opened["text"] == "已导出需求 30 条。"
+    ws = load_workbook(opened["path"])["需求清单"]
+    assert ws["B6"].value == window.store.needs.rows()[0]["subject_name"]
+
+    opened.clear()
+    case_id = window.store.cases.rows()[0]["id"]
+    export_actions.export(window, window.store, "cases", "pdf", ids=[case_id])
+    qtbot.waitUntil(lambda: "path" in opened, timeout=30000)
+    assert opened["path"].read_bytes().startswith(b"%PDF") and opened["text"] == "已导出案例 1 个。"
+
+
+def test_export_error_is_a_sentence(qtbot, app_window, tmp_path, monkeypatch):
+    from ui import export_actions
+    from ui.qt import QMessageBox
+
+    window = app_window()
+    blocked = tmp_path / "是文件夹.xlsx"
+    blocked.mkdir()  # writing over a folder fails like a file locked by Excel
+    monkeypatch.setattr(export_actions, "_ask_path", lambda *a: blocked)
+    shown = {}
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.update(title=title, text=text))
+    export_actions.export(window, window.store, "needs", "xlsx")
+    qtbot.waitUntil(lambda: "text" in shown, timeout=30000)
+    assert shown["title"] == "导出失败" and "Traceback" not in shown["text"]
+    assert "请关闭后重试" in shown["text"] or "没有完成" in shown["text"]
