@@ -205,10 +205,4 @@ def export_cases_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
         write_case_sheet(wb.create_sheet(TEMPLATE_SHEET_NAME, 0), styles, lists, None)
     wb.active = 0
     write_meta(wb, xc.export_meta("cases", profile, meta_rows))
-    check(progress)
-    if progress:
-        progress.update(total, total, "正在保存文件……")
-    xc.save(wb, path)
-    if progress:
-        progress.update(total, total, "完成")
-    return total
+    return xc.finish(wb, path, total, progress)

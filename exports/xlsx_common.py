@@ -31,6 +31,7 @@ from exports.safefile import atomic_path
 from forms import APP_NAME, APP_VERSION
 from forms.fields import Field, Kind
 from forms.rules import clean_text
+from storage.progress import Progress, check
 
 # ---- conventions the import relies on -------------------------------------
 
@@ -386,3 +387,14 @@ def save(wb: Workbook, path: str | Path) -> None:
     """Save through a temporary file, so a failed export never leaves a broken file."""
     with atomic_path(path) as tmp:
         wb.save(tmp)
+
+
+def finish(wb: Workbook, path: str | Path, total: int, progress: Progress | None) -> int:
+    """The last step of every workbook export: a final cancel check, save, report. Returns ``total``."""
+    check(progress)
+    if progress:
+        progress.update(total, total, "正在保存文件……")
+    save(wb, path)
+    if progress:
+        progress.update(total, total, "完成")
+    return total

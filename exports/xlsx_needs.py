@@ -395,10 +395,4 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
         write_stats(wb, rows, store.choices.values("coord_levels"),
                     store.choices.values("need_categories"), year)
     write_meta(wb, xc.export_meta("needs", profile, meta_rows, consolidated, year))
-    check(progress)
-    if progress:
-        progress.update(total, total, "正在保存文件……")
-    xc.save(wb, path)
-    if progress:
-        progress.update(total, total, "完成")
-    return total
+    return xc.finish(wb, path, total, progress)

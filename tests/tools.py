@@ -9,6 +9,7 @@ green run cannot hide untested documents.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -54,3 +55,18 @@ def soffice_convert(src: str | Path, to: str, outdir: str | Path, timeout: float
     if proc.returncode != 0 or not out.exists():
         raise AssertionError(f"soffice failed ({proc.returncode}): {proc.stdout} {proc.stderr}")
     return out
+
+
+def run_tool(tool: str, *args: str | Path) -> str:
+    """Run an external program (skipping as require_tool does) and return its standard output."""
+    exe = require_tool(tool)
+    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_page_count(path: Path) -> int:
+    return int(re.search(r"^Pages:\s+(\d+)", run_tool("pdfinfo", path), re.M).group(1))
+
+
+def squeeze(text: str) -> str:
+    """Text without any white space: pdftotext breaks lines wherever the layout did."""
+    return re.sub(r"\s+", "", text)

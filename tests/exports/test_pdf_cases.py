@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from PIL import Image
 
 from exports.pdf_cases import export_cases_pdf
 from storage.progress import Cancelled, NullProgress
-from tests.tools import require_tool
+from tests.tools import pdf_page_count, run_tool, squeeze
 
 SENTENCES = ["围绕{n}号产业链开展专利导航，形成分析报告并推动成果转化。",
              "组织“一企一策”服务，企业A&B联合申报<高价值专利>培育项目。",
@@ -44,17 +43,8 @@ CASE = {
 }
 
 
-def run(tool: str, *args: str | Path) -> str:
-    exe = require_tool(tool)
-    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, check=True).stdout
-
-
-def page_count(path: Path) -> int:
-    return int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", path), re.M).group(1))
-
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+run = run_tool
+page_count = pdf_page_count
 
 
 def body_text(path: Path) -> str:

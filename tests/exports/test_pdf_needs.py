@@ -15,7 +15,7 @@ from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
 from storage.progress import Cancelled, NullProgress
 from storage.sample import fill
 from tests.conftest import PROFILE
-from tests.tools import require_tool
+from tests.tools import pdf_page_count, require_tool, run_tool, squeeze
 
 LONG = "".join(f"第{i}句：企业需要<专利导航>与A&B检索服务，" for i in range(200))[:3000]
 BASE = {"subject_type": "企业", "industry": "先进制造", "category": "专利导航与分析评议", "status": "待对接"}
@@ -27,17 +27,8 @@ TRICKY = [
 ]
 
 
-def run(tool: str, *args: str | Path) -> str:
-    exe = require_tool(tool)
-    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, check=True).stdout
-
-
-def page_count(path: Path) -> int:
-    return int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", path), re.M).group(1))
-
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+run = run_tool
+page_count = pdf_page_count
 
 
 def is_subsequence(needle: str, haystack: str) -> bool:
