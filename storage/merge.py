@@ -283,7 +283,8 @@ def _compare(form: Form, row: IncomingRow, incoming: dict, local: dict, unit: st
 # ---- likely duplicates -----------------------------------------------------------------
 
 
-def _similar(a: str, b: str) -> bool:
+def similar_content(a: str, b: str) -> bool:
+    """Two need descriptions that say nearly the same thing (after folding width and spaces)."""
     a, b = fold(a), fold(b)
     if not a or not b:
         return False
@@ -342,7 +343,7 @@ def _duplicate_reason(item: PlanItem, record: dict) -> str:
     v = item.values
     same_code = bool(v.get("credit_code")) and v.get("credit_code") == record.get("credit_code")
     same_category = bool(v.get("category")) and v.get("category") == record.get("category")
-    similar = _similar(str(v.get("content") or ""), str(record.get("content") or ""))
+    similar = similar_content(str(v.get("content") or ""), str(record.get("content") or ""))
     if not (same_category or similar):
         return ""
     enterprise = "统一社会信用代码相同" if same_code else "需求主体名称相同"

@@ -124,3 +124,36 @@ def submissions(store: Store) -> list[Submission]:
 
 def level_names() -> list[str]:
     return builtin_choices().values("coord_levels")
+
+
+def likely_duplicates(store: Store) -> list[list[dict]]:
+    """Groups of live needs from DIFFERENT units about the same enterprise (equal credit
+    code, or equal name after folding width, spaces and 有限公司-style suffixes) with the
+    same category or similar content. For review only: nothing is merged."""
+    from forms.identity import subject_key
+    from storage.merge import similar_content
+
+    buckets: dict[str, list[dict]] = {}
+    sql = ("select id, unit, city, district, subject_name, credit_code, category, content from needs "
+           "where deleted_at is null")
+    for row in store.db.query(sql):
+        keys = {f"n:{subject_key(row['subject_name'] or '')}"}
+        if row["credit_code"]:
+            keys.add(f"c:{row['credit_code']}")
+        for key in keys:
+            if len(key) > 2:
+                buckets.setdefault(key, []).append(row)
+    groups: list[list[dict]] = []
+    seen: set[frozenset] = set()
+    for rows in buckets.values():
+        if len({r["unit"] for r in rows}) < 2:
+            continue
+        members = {a["id"]: a for a in rows if any(
+            b["unit"] != a["unit"] and (a["category"] == b["category"]
+                                        or similar_content(a["content"] or "", b["content"] or ""))
+            for b in rows)}
+        ids = frozenset(members)
+        if len(ids) >= 2 and ids not in seen:
+            seen.add(ids)
+            groups.append(sorted(members.values(), key=lambda r: region_order_key(r["city"], r["district"])))
+    return sorted(groups, key=lambda g: region_order_key(g[0]["city"], g[0]["district"]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage import Store
-from storage.stats import by_category, by_region_and_level, level_names, submissions
+from storage.stats import by_category, by_region_and_level, level_names, likely_duplicates, submissions
 from ui.charts import StackedBarChart
 from ui.needs_page import NeedsPage
 from ui.qt import (
@@ -82,6 +82,16 @@ class ConsolidationPage(QWidget):
         stats.addWidget(bottom)
         self.tabs.addTab(stats, "统计图表")
 
+        self.duplicates_model = RowsModel(("组", "所属地区", "填报单位", "需求主体名称", "统一社会信用代码", "需求类别", "需求内容"),
+                                          colour=lambda row: "#eef3fb" if row[0] % 2 else None)
+        duplicates = QWidget()
+        dup_layout = QVBoxLayout(duplicates)
+        self.duplicates_hint = QLabel()
+        self.duplicates_hint.setWordWrap(True)
+        dup_layout.addWidget(self.duplicates_hint)
+        dup_layout.addWidget(_table(self.duplicates_model))
+        self.tabs.addTab(duplicates, "疑似重复")
+
         self.needs = NeedsPage(store, undo, consolidated=True)
         self.needs.message.connect(self.message)
         self.tabs.addTab(self.needs, "汇总清单")
@@ -117,5 +127,15 @@ class ConsolidationPage(QWidget):
         self.category_chart.set_data([c for c, _n, _f in categories],
                                      [("需国家/省局协调", [f for _c, _n, f in categories]),
                                       ("本地解决及其他", [n - f for _c, n, f in categories])])
+        groups = likely_duplicates(self.store)
+        self.duplicates_model.set_rows([
+            (n, f"{r['city'] or ''}{r['district'] or ''}", r["unit"] or "", r["subject_name"] or "",
+             r["credit_code"] or "", r["category"] or "", (r["content"] or "").replace("\n", " ")[:80])
+            for n, group in enumerate(groups, 1) for r in group])
+        self.duplicates_hint.setText(
+            f"不同单位报送的同一企业（信用代码相同，或名称去掉“有限公司”等后相同）且需求相近，共 {len(groups)} 组。"
+            "仅供核对，软件不会自动合并；确认重复后可在“汇总清单”中删除其中一条。" if groups else "没有发现疑似重复的需求。")
+        self.tabs.setTabText(self.tabs.indexOf(self.duplicates_hint.parentWidget()),
+                             f"疑似重复（{len(groups)}）" if groups else "疑似重复")
         self.needs.refill_filters()
         self.needs.model.reload()

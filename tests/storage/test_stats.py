@@ -62,3 +62,21 @@ def test_city_supervisor_compares_districts(store):
     assert [(place, row["合计"]) for place, row in rows] == [("市本级", 1), ("鼓楼区", 1), ("台江区", 2)]
     store.set_profile({**store.profile(), "city": ""})
     assert by_region_and_level(store)[0] == "设区市"
+
+
+def test_likely_duplicates_across_units(store):
+    from storage.stats import likely_duplicates
+
+    add(store, 1, "福州市", "鼓楼区", "鼓楼区局", "本地解决", subject_name="福建闽江科技有限公司",
+        content="希望开展专利导航")
+    add(store, 1, "福州市", "台江区", "台江区局", "本地解决", subject_name="福建闽江科技有限责任公司",
+        content="希望开展专利导航分析")
+    add(store, 1, "福州市", "仓山区", "仓山区局", "本地解决", subject_name="福建其他公司",
+        credit_code="914403001922038216")
+    add(store, 1, "厦门市", "思明区", "思明区局", "本地解决", subject_name="另一个名字",
+        credit_code="914403001922038216")
+    # Same enterprise, same unit: an ordinary second need, not a duplicate.
+    add(store, 2, "福州市", "晋安区", "晋安区局", "本地解决", subject_name="晋安同名公司")
+    groups = likely_duplicates(store)
+    assert [[r["unit"] for r in g] for g in groups] == [["鼓楼区局", "台江区局"], ["仓山区局", "思明区局"]]
+    assert store.needs.count() == 6  # nothing merged

@@ -59,3 +59,22 @@ def test_import_through_the_window(qtbot, app_window, tmp_path, monkeypatch):
     dialog.table.selectRow(len(dialog.batches) - 1)
     dialog.undo_selected()
     assert window.store.needs.rows() == []
+
+
+def test_duplicates_tab_lists_same_enterprise_from_two_units(qtbot, app_window, tmp_path, monkeypatch):
+    from ui import import_dialog
+
+    window = app_window()
+    monkeypatch.setattr(import_dialog.PreviewDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    done = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: done.append(a[2]))
+    hand_filled(tmp_path / "a.xlsx")
+    hand_filled(tmp_path / "b.xlsx", unit="福州市鼓楼区市场监督管理局（另一单位）")
+    import_dialog.import_paths(window, window.store, [tmp_path / "a.xlsx", tmp_path / "b.xlsx"], window.reload_all)
+    qtbot.waitUntil(lambda: bool(done), timeout=20000)
+    page = window.consolidation_page
+    assert len(window.store.needs.rows()) == 4  # flagged, not merged
+    units = {row[2] for row in page.duplicates_model.rows}
+    assert units == {"福州市台江区市场监督管理局", "福州市鼓楼区市场监督管理局（另一单位）"}
+    assert {row[0] for row in page.duplicates_model.rows} == {1, 2}
+    assert page.tabs.tabText(2) == "疑似重复（2）"
