@@ -90,7 +90,10 @@ class ConsolidationPage(QWidget):
         self.duplicates_hint.setWordWrap(True)
         dup_layout.addWidget(self.duplicates_hint)
         dup_layout.addWidget(_table(self.duplicates_model))
+        self.duplicates_tab = duplicates
         self.tabs.addTab(duplicates, "疑似重复")
+        # Duplicate detection reads every need (about 2 s at 150,000): only when looked at.
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_duplicates())
 
         self.needs = NeedsPage(store, undo, consolidated=True)
         self.needs.message.connect(self.message)
@@ -127,6 +130,13 @@ class ConsolidationPage(QWidget):
         self.category_chart.set_data([c for c, _n, _f in categories],
                                      [("需国家/省局协调", [f for _c, _n, f in categories]),
                                       ("本地解决及其他", [n - f for _c, n, f in categories])])
+        self._refresh_duplicates()
+        self.needs.refill_filters()
+        self.needs.model.reload()
+
+    def _refresh_duplicates(self) -> None:
+        if self.tabs.currentWidget() is not self.duplicates_tab:
+            return
         groups = likely_duplicates(self.store)
         self.duplicates_model.set_rows([
             (n, f"{r['city'] or ''}{r['district'] or ''}", r["unit"] or "", r["subject_name"] or "",
@@ -135,7 +145,5 @@ class ConsolidationPage(QWidget):
         self.duplicates_hint.setText(
             f"不同单位报送的同一企业（信用代码相同，或名称去掉“有限公司”等后相同）且需求相近，共 {len(groups)} 组。"
             "仅供核对，软件不会自动合并；确认重复后可在“汇总清单”中删除其中一条。" if groups else "没有发现疑似重复的需求。")
-        self.tabs.setTabText(self.tabs.indexOf(self.duplicates_hint.parentWidget()),
+        self.tabs.setTabText(self.tabs.indexOf(self.duplicates_tab),
                              f"疑似重复（{len(groups)}）" if groups else "疑似重复")
-        self.needs.refill_filters()
-        self.needs.model.reload()

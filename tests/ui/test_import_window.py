@@ -74,6 +74,8 @@ def test_duplicates_tab_lists_same_enterprise_from_two_units(qtbot, app_window, 
     qtbot.waitUntil(lambda: bool(done), timeout=20000)
     page = window.consolidation_page
     assert len(window.store.needs.rows()) == 4  # flagged, not merged
+    assert page.duplicates_model.rows == []  # computed only when the tab is opened
+    page.tabs.setCurrentWidget(page.duplicates_tab)
     units = {row[2] for row in page.duplicates_model.rows}
     assert units == {"福州市台江区市场监督管理局", "福州市鼓楼区市场监督管理局（另一单位）"}
     assert {row[0] for row in page.duplicates_model.rows} == {1, 2}
