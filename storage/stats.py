@@ -157,3 +157,19 @@ def likely_duplicates(store: Store) -> list[list[dict]]:
             seen.add(ids)
             groups.append(sorted(members.values(), key=lambda r: region_order_key(r["city"], r["district"])))
     return sorted(groups, key=lambda g: region_order_key(g[0]["city"], g[0]["district"]))
+
+
+@dataclass
+class NeedCounts:
+    total: int = 0
+    national: int = 0
+    provincial: int = 0
+    drafts: int = 0
+
+
+def need_counts(store: Store) -> NeedCounts:
+    """The list's summary figures in one pass (the window asks after every edit)."""
+    sql = ("select count(*), sum(coord_level = ?), sum(coord_level = ?), sum(complete = 0) "
+           "from needs where deleted_at is null")
+    total, national, provincial, drafts = store.db.execute(sql, [FLAG_NATIONAL, FLAG_PROVINCIAL]).fetchone()
+    return NeedCounts(total, national or 0, provincial or 0, drafts or 0)

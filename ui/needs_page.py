@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from forms import NEEDS, Field, Kind
-from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
+from forms.needs import summary_line
 from forms.reference import regions
 from forms.validation import normalise
 from storage import Store
-from storage.stats import region_order_key
+from storage.stats import need_counts, region_order_key
 from ui import strings
 from ui.delegates import FieldDelegate
 from ui.paste import header_mapping, parse_clipboard
@@ -180,13 +180,12 @@ class NeedsPage(QWidget):
         self.model.set_query(search=self.search.text(), filters=filters)
 
     def update_summary(self) -> None:
-        by_level = self.store.needs.count_by("coord_level")
-        total = sum(by_level.values())
-        drafts = self.store.needs.count_by("complete").get(0, 0)
+        counts = need_counts(self.store)
         shown = len(self.model.ids)
-        line = summary_line(total, by_level.get(FLAG_NATIONAL, 0), by_level.get(FLAG_PROVINCIAL, 0))
-        extra = f"；当前显示 {shown} 项" if shown != total else ""
-        draft_text = f"；<span style='color:#c0392b'>未完成 {drafts} 项</span>" if drafts else "；全部可提交"
+        line = summary_line(counts.total, counts.national, counts.provincial)
+        extra = f"；当前显示 {shown} 项" if shown != counts.total else ""
+        draft_text = (f"；<span style='color:#c0392b'>未完成 {counts.drafts} 项</span>" if counts.drafts
+                      else "；全部可提交")
         self.summary.setText(f"<b>{line}</b>{draft_text}{extra}")
 
     # ---- editing -----------------------------------------------------------

@@ -80,3 +80,14 @@ def test_likely_duplicates_across_units(store):
     groups = likely_duplicates(store)
     assert [[r["unit"] for r in g] for g in groups] == [["鼓楼区局", "台江区局"], ["仓山区局", "思明区局"]]
     assert store.needs.count() == 6  # nothing merged
+
+
+def test_need_counts_in_one_pass(store):
+    from storage.stats import need_counts
+
+    add(store, 2, "福州市", "鼓楼区", "鼓楼区局", "需国家知识产权局协调")
+    add(store, 1, "福州市", "鼓楼区", "鼓楼区局", "需省知识产权局协调", content="")  # a draft
+    gone = store.needs.insert({**BASE, "coord_level": "需国家知识产权局协调"})
+    store.needs.set_deleted([gone], True)
+    c = need_counts(store)
+    assert (c.total, c.national, c.provincial, c.drafts) == (3, 2, 1, 1)
