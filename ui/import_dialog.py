@@ -133,9 +133,6 @@ class PreviewDialog(QDialog):
             self.conflicts.setCellWidget(r, 2, combo)
         self.conflicts.resizeRowsToContents()
 
-    def decide(self, file_path: Path, row_key: str, decision: str) -> None:
-        self.decisions.setdefault(str(file_path), {})[row_key] = decision
-
 
 def start_import(parent: QWidget, store: Store, folder: bool, on_finished) -> None:
     settings = QSettings()

@@ -114,18 +114,17 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu(strings.MENU_FILE)
-        flush = self.cases_page.editor.flush
-        self._action(file_menu, "导出需求清单（Excel）…", lambda: ex.export(self, self.store, "needs", "xlsx"))
-        self._action(file_menu, "导出需求清单（PDF）…", lambda: ex.export(self, self.store, "needs", "pdf"))
+        self._action(file_menu, "导出需求清单（Excel）…", lambda: self._export("needs", "xlsx"))
+        self._action(file_menu, "导出需求清单（PDF）…", lambda: self._export("needs", "pdf"))
         self._action(file_menu, "导出需求清单汇总（Excel）…",
-                     lambda: ex.export(self, self.store, "needs", "xlsx", consolidated=True))
+                     lambda: self._export("needs", "xlsx", consolidated=True))
         self._action(file_menu, "导出需求清单汇总（PDF）…",
-                     lambda: ex.export(self, self.store, "needs", "pdf", consolidated=True))
+                     lambda: self._export("needs", "pdf", consolidated=True))
         file_menu.addSeparator()
         self._action(file_menu, "导出全部案例（Excel）…",
-                     lambda: ex.export(self, self.store, "cases", "xlsx", before=flush))
+                     lambda: self._export("cases", "xlsx"))
         self._action(file_menu, "导出全部案例（PDF）…",
-                     lambda: ex.export(self, self.store, "cases", "pdf", before=flush))
+                     lambda: self._export("cases", "pdf"))
         self._action(file_menu, "导出当前案例（PDF）…", self._export_current_case)
         file_menu.addSeparator()
         self._action(file_menu, "导入同事的文件…", lambda: self._import(folder=False), QKeySequence("Ctrl+I"))
@@ -156,13 +155,11 @@ class MainWindow(QMainWindow):
         self._action(help_menu, strings.ABOUT, self.about)
 
     def _export_current_case(self) -> None:
-        from ui import export_actions as ex
-
         case_id = self.cases_page.editor.case_id
         if not case_id:
             QMessageBox.information(self, APP_NAME, "请先在“附件2 优秀案例”中选择一个案例。")
             return
-        ex.export(self, self.store, "cases", "pdf", ids=[case_id], before=self.cases_page.editor.flush)
+        self._export("cases", "pdf", ids=[case_id])
 
     def edit_profile(self) -> None:
         from ui.profile_dialog import ProfileDialog
