@@ -34,7 +34,6 @@ Runs on whatever thread owns ``store`` (the import worker opens its own Store).
 from __future__ import annotations
 
 import difflib
-import json
 
 from exports.reader_labels import region_in_text
 from exports.reader_model import IncomingRow, ReadResult
@@ -354,9 +353,3 @@ def _duplicate_reason(item: PlanItem, record: dict) -> str:
     if fold(str(v.get("content") or "")) != fold(str(record.get("content") or "")):
         return f"同一填报单位、{enterprise}，{needs}：可能是修改了需求内容的同一条需求，请核对。"
     return ""
-
-
-def plan_json(plan: ImportPlan) -> str:
-    """The plan's counts and warnings as JSON (for logs and the command line)."""
-    return json.dumps({"file": plan.file_name, "counts": plan.counts, "warnings": plan.warnings,
-                       "duplicates": len(plan.duplicates)}, ensure_ascii=False)

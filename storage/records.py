@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import sqlite_utils
 
-from forms.fields import Form, Kind
+from forms.fields import Form
 from forms.reference import ChoiceLists
 from forms.validation import is_complete
 
@@ -185,7 +185,3 @@ class RecordTable:
                 flag = int(is_complete(self.form, row, self.choices))
                 if flag != row["complete"]:
                     self.db.execute(f"update [{self.table}] set complete = ? where id = ?", [flag, row["id"]])
-
-
-def number_fields(form: Form) -> set[str]:
-    return {f.key for f in form.fields if f.kind in (Kind.INT, Kind.YEAR)}
