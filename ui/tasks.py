@@ -4,10 +4,20 @@ A worker function takes plain arguments plus a progress object, opens its own
 database connection if it needs one (connections do not cross threads), never
 touches widgets, and reports back through signals. The window shows a progress
 dialog with 取消 and stays responsive.
+
+Lifetime rule: every Qt object of a task (its signal carrier) is created, kept
+and destroyed on the UI thread. The worker is a plain ``threading.Thread`` that
+only calls ``emit``; the UI thread joins it before dropping its last reference.
+A QRunnable subclass broke this rule: the pool deleted the runnable on the
+worker thread, and with it, sometimes, the last reference to the signal
+carrier, so a QObject was destroyed off the UI thread while the UI thread held
+the GIL and a Qt connection lock (a deadlock, or a SIGSEGV, about one run in ten).
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 import threading
 import traceback
@@ -15,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from storage.progress import Cancelled
-from ui.qt import QObject, QProgressDialog, QRunnable, Qt, QThreadPool, QWidget, Signal
+from ui.qt import QObject, QProgressDialog, Qt, QTimer, QWidget, Signal
 
 log = logging.getLogger(__name__)
 
@@ -45,30 +55,34 @@ class TaskProgress:
         self._cancel.set()
 
 
-class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[..., Any], args: tuple, signals: _Signals, progress: TaskProgress) -> None:
-        super().__init__()
-        self.fn, self.args, self.signals, self.progress = fn, args, signals, progress
-
-    def run(self) -> None:  # worker thread
-        try:
-            result = self.fn(*self.args, progress=self.progress)
-        except Cancelled:
-            self.signals.cancelled.emit()
-        except Exception as exc:  # reported to the window as a sentence
-            log.error("background task failed:\n%s", traceback.format_exc())
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
+def _work(fn: Callable[..., Any], args: tuple, signals: _Signals, progress: TaskProgress) -> None:
+    """Worker thread: run ``fn`` and report how it ended. Touches no widget."""
+    try:
+        result = fn(*args, progress=progress)
+    except Cancelled:
+        signals.cancelled.emit()
+    except Exception as exc:  # reported to the window as a sentence
+        log.error("background task failed:\n%s", traceback.format_exc())
+        signals.failed.emit(exc)
+    else:
+        signals.finished.emit(result)
 
 
-_running: set[_Signals] = set()  # keep signal objects alive until the task ends
+# UI thread only: each running task's signal carrier and thread, by task number. The
+# slots below refer to a task by number, not to its carrier, so that no reference
+# cycle runs through a Qt connection and the carrier is freed when its task ends.
+_running: dict[int, tuple[_Signals, threading.Thread]] = {}
+_numbers = itertools.count()
+
+
+def _release(entry: tuple[_Signals, threading.Thread]) -> None:
+    """Called by a zero timer after the task's last slot has returned: drops ``entry``."""
 
 
 def run_task(parent: QWidget | None, label: str, fn: Callable[..., Any], *args: Any,
              on_done: Callable[[Any], None] | None = None,
              on_error: Callable[[Exception], None] | None = None) -> TaskProgress:
-    """Run ``fn(*args, progress=...)`` on the thread pool with a progress dialog."""
+    """Run ``fn(*args, progress=...)`` on a worker thread with a progress dialog. UI thread."""
     signals = _Signals()
     progress = TaskProgress(signals)
     dialog = QProgressDialog(label, "取消", 0, 0, parent)
@@ -83,10 +97,18 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[..., Any], *args: 
         if text:
             dialog.setLabelText(text)
 
+    number = next(_numbers)
+
     def finish() -> None:
         dialog.reset()
         dialog.deleteLater()
-        _running.discard(signals)
+        entry = _running.pop(number, None)
+        if entry is not None:
+            # The worker has emitted its last signal and is returning: wait for it so that
+            # its references are gone before ours. The carrier is dropped by a zero timer, on
+            # this thread, after the slot that is running now (one of its own) has returned.
+            entry[1].join()
+            QTimer.singleShot(0, functools.partial(_release, entry))
 
     def done(result: Any) -> None:
         finish()
@@ -102,6 +124,8 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[..., Any], *args: 
     signals.finished.connect(done)
     signals.failed.connect(failed)
     signals.cancelled.connect(finish)
-    _running.add(signals)
-    QThreadPool.globalInstance().start(_Runnable(fn, args, signals, progress))
+    thread = threading.Thread(target=_work, args=(fn, args, signals, progress), name=f"task:{label}", daemon=True)
+    _running[number] = (signals, thread)
+    del signals
+    thread.start()
     return progress
