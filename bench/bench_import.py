@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from exports.reader import read_file  # noqa: E402
+from exports.reading import read_file  # noqa: E402
 from exports.xlsx_needs import export_needs_xlsx  # noqa: E402
 from storage import Store  # noqa: E402
 from storage.merge import apply, preview  # noqa: E402

@@ -10,10 +10,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.reader import ReadError, read_file
+from exports.reading import ReadError, read_file
 from forms import FORMS
+from forms.progress import Progress, check
 from storage.merge import ImportPlan, MergeError, apply, preview
-from storage.progress import Progress, check
 from storage.store import Store
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}

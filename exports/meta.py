@@ -14,9 +14,9 @@ Layout of the sheet (``META_SHEET``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from openpyxl.workbook.workbook import Workbook
+
+from forms.incoming import ExportMeta, MetaRow
 
 META_SHEET = "_wanlixing_meta"
 MARKER = "wanlixing-meta"
@@ -28,29 +28,6 @@ ROW_HEADER = ("sheet", "row", "id", "updated_at", "digest")
 
 class MetaError(Exception):
     """A Chinese sentence for the officer."""
-
-
-@dataclass
-class MetaRow:
-    sheet: str
-    row: int | None
-    id: str
-    updated_at: str
-    digest: str
-
-
-@dataclass
-class ExportMeta:
-    form_id: str
-    schema: int
-    app_version: str
-    unit: str = ""
-    city: str = ""
-    district: str = ""
-    year: int | None = None
-    exported_at: str = ""
-    consolidated: bool = False
-    records: list[MetaRow] = field(default_factory=list)
 
 
 def write_meta(wb: Workbook, meta: ExportMeta) -> None:

@@ -45,8 +45,8 @@ from exports.pdf_common import (
 )
 from forms import CASES
 from forms.cases import CONTENT_GROUP
+from forms.progress import Progress, check
 from forms.reference import region_label
-from storage.progress import Progress, check
 
 log = logging.getLogger(__name__)
 

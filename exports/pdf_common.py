@@ -42,7 +42,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, T
 from exports.fonts import FontSet
 from exports.safefile import atomic_path
 from forms import APP_NAME
-from storage.progress import Progress, check
+from forms.progress import Progress, check
 
 # Page streams are compressed; encoding them again as ASCII85 only makes the
 # file a quarter bigger and costs a tenth of the export time. This app is the

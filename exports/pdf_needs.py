@@ -42,8 +42,8 @@ from exports.pdf_common import (
 from forms import NEEDS
 from forms.fields import Field, Kind
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS, summary_line
+from forms.progress import Progress, check
 from forms.reference import builtin_choices, region_label, regions
-from storage.progress import Progress, check
 from storage.stats import UNKNOWN_REGION, region_order_key
 
 PAGE = landscape(A4)

@@ -38,8 +38,8 @@ from forms import CASES
 from forms.cases import CONTENT_GROUP, CONTENT_LIMIT
 from forms.fields import Kind
 from forms.identity import record_digest
+from forms.progress import Progress, check
 from forms.reference import region_label
-from storage.progress import Progress, check
 
 TEMPLATE_SHEET_NAME = "优秀案例推荐表"
 COLUMN_WIDTHS = (15, 13, 15, 13, 15, 13)  # A–F: label, value, label, value, label, value

@@ -30,8 +30,8 @@ from exports.meta import ExportMeta, MetaRow
 from exports.safefile import atomic_path
 from forms import APP_NAME, APP_VERSION
 from forms.fields import Field, Kind
+from forms.progress import Progress, check
 from forms.rules import clean_text
-from storage.progress import Progress, check
 
 # ---- conventions the import relies on -------------------------------------
 

@@ -35,9 +35,9 @@ from forms import NEEDS
 from forms.fields import Field, Kind
 from forms.identity import record_digest
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
+from forms.progress import Progress, check
 from forms.reference import region_label, regions
 from forms.rules import parse_date
-from storage.progress import Progress, check
 
 SHEET_NAME = "需求清单"
 STATS_SHEET_NAME = "汇总统计"

@@ -137,3 +137,21 @@ def regions() -> Regions:
 
 def region_label(city: str | None, district: str | None) -> str:
     return f"{city or ''}{district or ''}"
+
+
+def region_in_text(text: str) -> tuple[str, str]:
+    """(city, district) named in a unit's name or a region text; ("", "") when none is."""
+    city, district = regions().split(text)
+    if city:
+        return city, district
+    key = fold(text)
+    if not key:
+        return "", ""
+    for c, districts in regions().districts.items():
+        if fold(c) in key:
+            for d in districts:
+                if fold(d) in key:
+                    return c, d
+            return c, ""
+    hits = [(c, d) for c, ds in regions().districts.items() for d in ds if fold(d) in key]
+    return hits[0] if len(hits) == 1 else ("", "")

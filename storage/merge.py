@@ -35,13 +35,13 @@ from __future__ import annotations
 
 import difflib
 
-from exports.reader_labels import region_in_text
-from exports.reader_model import IncomingRow, ReadResult
 from forms import FORMS
 from forms.cases import CONTENT_GROUP
 from forms.fields import Form
 from forms.identity import record_digest, subject_key
-from forms.reference import ChoiceLists, fold
+from forms.incoming import IncomingRow, ReadResult
+from forms.progress import Progress, check
+from forms.reference import ChoiceLists, fold, region_in_text
 from forms.validation import normalise, problems
 from storage.merge_apply import apply, history, table_of, undo_batch
 from storage.merge_model import (
@@ -67,7 +67,6 @@ from storage.merge_model import (
     case_natural_key,
     record_natural_key,
 )
-from storage.progress import Progress, check
 from storage.records import new_id
 from storage.store import Store
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from forms import FORMS
 from forms.identity import record_digest
+from forms.progress import Progress, check
 from storage.merge_model import (
     CHANGED,
     CONFLICT,
@@ -30,7 +31,6 @@ from storage.merge_model import (
     UndoSummary,
     record_natural_key,
 )
-from storage.progress import Progress, check
 from storage.records import RecordTable, new_id, now_iso
 from storage.store import Store
 

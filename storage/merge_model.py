@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from exports.reader_model import IncomingRow
 from forms.fields import Form
 from forms.identity import natural_key
+from forms.incoming import IncomingRow
 from forms.reference import fold
 
 # How an incoming row relates to the database.

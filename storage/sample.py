@@ -9,9 +9,9 @@ import random
 import uuid
 
 from forms.cases import CONTENT_LIMIT
+from forms.progress import Progress, check
 from forms.reference import builtin_choices, regions
 from forms.rules import CREDIT_CODE_CHARSET, credit_code_check_char
-from storage.progress import Progress, check
 from storage.store import Store
 
 _PREFIXES = ["闽江", "海峡", "榕城", "鹭岛", "武夷", "刺桐", "清源", "九龙", "太姥", "冠豸", "湄洲", "三坊",

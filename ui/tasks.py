@@ -24,7 +24,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from storage.progress import Cancelled
+from forms.progress import Cancelled
 from ui.qt import QObject, QProgressDialog, Qt, QTimer, QWidget, Signal
 
 log = logging.getLogger(__name__)

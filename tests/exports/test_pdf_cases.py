@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from exports.pdf_cases import export_cases_pdf
-from storage.progress import Cancelled, NullProgress
+from forms.progress import Cancelled, NullProgress
 from tests.tools import pdf_page_count, run_tool, squeeze
 
 SENTENCES = ["围绕{n}号产业链开展专利导航，形成分析报告并推动成果转化。",

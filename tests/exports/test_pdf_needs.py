@@ -12,7 +12,7 @@ import pytest
 
 from exports.pdf_needs import export_needs_pdf
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
-from storage.progress import Cancelled, NullProgress
+from forms.progress import Cancelled, NullProgress
 from storage.sample import fill
 from tests.conftest import PROFILE
 from tests.tools import pdf_page_count, require_tool, run_tool, squeeze

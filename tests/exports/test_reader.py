@@ -10,13 +10,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from exports import reader_table
 from exports.meta import META_SHEET, ExportMeta, MetaRow, write_meta
-from exports.reader import ReadError, read_file
+from exports.reading import ReadError, read_file
+from exports.reading import tables as reader_table
 from forms import NEEDS
 from forms.identity import record_digest
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
-from storage.progress import Cancelled
+from forms.progress import Cancelled
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 UNIT = "福州市鼓楼区市场监督管理局"

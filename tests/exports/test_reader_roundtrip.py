@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exports.reader import read_file
+from exports.reading import read_file
 from forms import CASES, NEEDS
 from forms.reference import builtin_choices
 from forms.validation import normalise
@@ -165,7 +165,7 @@ def test_consolidated_export_round_trip(tmp_path):
 
 
 def test_an_export_of_the_other_form_is_refused(sample_store, tmp_path):
-    from exports.reader import ReadError
+    from exports.reading import ReadError
 
     path = tmp_path / "案例.xlsx"
     xlsx_cases.export_cases_xlsx(sample_store, path)

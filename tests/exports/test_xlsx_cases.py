@@ -13,7 +13,7 @@ from exports.meta import META_SHEET, read_meta
 from exports.xlsx_cases import LAYOUT, VALUE_CELLS, export_cases_xlsx
 from forms import CASES
 from forms.identity import record_digest
-from storage.progress import Cancelled, NullProgress
+from forms.progress import Cancelled, NullProgress
 from tests.tools import require_tool, soffice_convert
 
 LONG_NAME = "“专利导航”助力闽江智能装备产业链升级暨知识产权服务进园区试点工作"  # > 31 characters

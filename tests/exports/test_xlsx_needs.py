@@ -18,8 +18,8 @@ from exports.xlsx_needs import FIRST_DATA_ROW, SHEET_NAME, TABLE_HEADER_ROW, exp
 from forms import APP_VERSION, NEEDS
 from forms.identity import record_digest
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
+from forms.progress import Cancelled, NullProgress
 from storage.migrations import MIGRATIONS
-from storage.progress import Cancelled, NullProgress
 from storage.sample import fill
 from tests.tools import require_tool, soffice_convert
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from exports.reader import ReadError, read_file
+from exports.reading import ReadError, read_file
 from forms import CASES, NEEDS
 from forms.identity import record_digest
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
+from forms.progress import Cancelled
 from storage import merge_apply
 from storage.merge import (
     CHANGED,
@@ -27,7 +28,6 @@ from storage.merge import (
     preview,
     undo_batch,
 )
-from storage.progress import Cancelled
 from storage.store import Store
 
 xlsx_needs = pytest.importorskip("exports.xlsx_needs")

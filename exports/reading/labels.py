@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from forms.fields import Field, Form, Kind
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
-from forms.reference import fold, regions
+from forms.reference import fold
 from forms.rules import clean_text, normalise_phone, parse_date
 
 # Pseudo field keys for columns / labels that are not fields of the form.
@@ -238,24 +238,6 @@ def guess_coord_level(text: str, local_value: str) -> str | None:
     if not national and not provincial and (key in _NO_WORDS or any(w in key for w in _LOCAL_WORDS)):
         return local_value
     return None
-
-
-def region_in_text(text: str) -> tuple[str, str]:
-    """(city, district) named in a unit's name or a region text; ("", "") when none is."""
-    city, district = regions().split(text)
-    if city:
-        return city, district
-    key = fold(text)
-    if not key:
-        return "", ""
-    for c, districts in regions().districts.items():
-        if fold(c) in key:
-            for d in districts:
-                if fold(d) in key:
-                    return c, d
-            return c, ""
-    hits = [(c, d) for c, ds in regions().districts.items() for d in ds if fold(d) in key]
-    return hits[0] if len(hits) == 1 else ("", "")
 
 
 _YEAR = re.compile(r"(20\d{2})[ \t\u3000]*年")

@@ -1,21 +1,36 @@
-"""What reading a colleague's file produces: plain dataclasses, no Qt, no database.
+"""What flows from reading a colleague's file into the merge: plain dataclasses.
 
-Kept apart from :mod:`exports.reader` so the table and case-form readers can
-share them without importing each other. Import them from ``exports.reader``.
+The readers (:mod:`exports.reading`) produce these and the merge
+(:mod:`storage.merge`) consumes them; they live at the bottom so that both
+depend downward on them and neither imports the other.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from exports.meta import ExportMeta
+
+@dataclass
+class MetaRow:
+    sheet: str
+    row: int | None
+    id: str
+    updated_at: str
+    digest: str
 
 
-class ReadError(Exception):
-    """A file that cannot be imported, explained in a Chinese sentence for the officer.
-
-    The message always names the file, and the sheet, row and column where one applies.
-    """
+@dataclass
+class ExportMeta:
+    form_id: str
+    schema: int
+    app_version: str
+    unit: str = ""
+    city: str = ""
+    district: str = ""
+    year: int | None = None
+    exported_at: str = ""
+    consolidated: bool = False
+    records: list[MetaRow] = field(default_factory=list)
 
 
 @dataclass

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-from exports.reader_labels import (
+from exports.reading.errors import ReadError
+from exports.reading.labels import (
     CITY,
     DISTRICT,
     REGION,
@@ -26,12 +27,11 @@ from exports.reader_labels import (
     is_column_numbers,
     is_note,
     raw_for,
-    region_in_text,
     starts_with_entry,
 )
-from exports.reader_model import IncomingRow, ReadError
 from forms.fields import Form
-from forms.reference import ChoiceLists
+from forms.incoming import IncomingRow
+from forms.reference import ChoiceLists, region_in_text
 from forms.rules import clean_text
 from forms.validation import normalise, problems
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from exports.reader_labels import CONTENT, REGION, SERIAL, LabelMatcher, cell_value, raw_for, region_in_text
-from exports.reader_model import IncomingRow
-from exports.reader_table import row_problems
+from exports.reading.labels import CONTENT, REGION, SERIAL, LabelMatcher, cell_value, raw_for
+from exports.reading.tables import row_problems
 from forms.cases import CASES, CONTENT_GROUP
-from forms.reference import ChoiceLists
+from forms.incoming import IncomingRow
+from forms.reference import ChoiceLists, region_in_text
 from forms.rules import clean_text
 from forms.validation import normalise
 

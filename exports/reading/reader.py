@@ -16,211 +16,34 @@ Runs on whatever thread calls it (the import worker); it opens no database.
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import itertools
 import logging
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import openpyxl
-import xlrd
 
 from exports.meta import META_SHEET, ExportMeta, MetaError, read_meta
-from exports.reader_case import MAX_FORM_COLUMNS, MAX_FORM_ROWS, case_label_count, read_case_sheet
-from exports.reader_labels import (
+from exports.reading.cases import MAX_FORM_COLUMNS, MAX_FORM_ROWS, case_label_count, read_case_sheet
+from exports.reading.errors import ReadError
+from exports.reading.labels import (
     CONTENT,
     LabelMatcher,
     form_matcher,
     header_entries,
     header_from_entries,
-    region_in_text,
     year_in,
 )
-from exports.reader_model import HeaderInfo, IncomingRow, ReadError, ReadResult
-from exports.reader_table import HEADER_SCAN_ROWS, HeaderRow, find_header, read_table
+from exports.reading.tables import HEADER_SCAN_ROWS, HeaderRow, find_header, read_table
+from exports.reading.workbook import Sheet, open_book, sniff
 from forms import CASES, NEEDS
 from forms.fields import Form
 from forms.identity import record_digest
-from forms.reference import ChoiceLists, builtin_choices
-from storage.progress import Cancelled, Progress, check
-
-__all__ = ["HeaderInfo", "IncomingRow", "ReadError", "ReadResult", "read_file"]
+from forms.incoming import HeaderInfo, IncomingRow, ReadResult
+from forms.progress import Cancelled, Progress, check
+from forms.reference import ChoiceLists, builtin_choices, region_in_text
 
 log = logging.getLogger(__name__)
 
 FORM_NAMES = {"needs": "需求清单（附件1）", "cases": "优秀案例推荐表（附件2）"}
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # what Office puts in a password-protected .xlsx
-
-
-# ---- the file itself -----------------------------------------------------------------------
-
-
-def _sniff(path: Path) -> tuple[str, str]:
-    """(kind, sha256) where kind is xlsx / xls / csv, judged by the bytes, not the extension."""
-    name = path.name
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        head = fh.read(512)
-        fh.seek(0)
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    if size == 0:
-        raise ReadError(f"“{name}”是空文件（0 字节），没有可导入的内容。")
-    ext = path.suffix.lower()
-    start = head[:8]
-    if start.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile as exc:
-            raise ReadError(f"“{name}”已损坏，无法打开（压缩包结构不完整）。请让对方重新发送文件。") from exc
-        if "xl/workbook.xml" in names:
-            return "xlsx", digest.hexdigest()
-        if "word/document.xml" in names:
-            raise ReadError(f"“{name}”是 Word 文档，不是表格。请导入 Excel 或 WPS 表格文件（.xlsx、.xls）。")
-        raise ReadError(f"“{name}”不是 Excel 表格文件，无法导入。请导入 .xlsx、.xls 或 .csv 文件。")
-    if start == _OLE_MAGIC:
-        if _ENCRYPTED_STREAM in path.read_bytes():
-            raise _password_error(name)
-        return "xls", digest.hexdigest()
-    if head.lstrip()[:1] == b"<":
-        raise ReadError(f"“{name}”是网页（HTML）格式的表格，不是真正的 Excel 文件。"
-                        "请用 Excel 或 WPS 打开它，另存为 .xlsx 后再导入。")
-    if ext == ".csv":
-        return "csv", digest.hexdigest()
-    if ext in (".xlsx", ".xlsm", ".xls"):
-        raise ReadError(f"“{name}”的扩展名是 {ext}，但内容不是 Excel 表格（可能是改了扩展名的其他文件），无法导入。")
-    raise ReadError(f"“{name}”不是表格文件，无法导入。请导入 .xlsx、.xls 或 .csv 文件。")
-
-
-def _password_error(name: str) -> ReadError:
-    return ReadError(f"“{name}”设置了打开密码，无法读取。请让对方取消密码后重新发送，"
-                     "或用 Excel/WPS 输入密码打开后另存为无密码的文件再导入。")
-
-
-class _Sheet:
-    """One sheet of any supported file: a title, a visibility and rows of plain values."""
-
-    def __init__(self, title: str, state: str, rows_fn, size_hint: int = 0) -> None:
-        self.title = title
-        self.sheet_state = state
-        self._rows_fn = rows_fn
-        self.size_hint = size_hint  # number of rows when the file says so (for progress only)
-
-    def iter_rows(self, values_only: bool = True) -> Iterator[tuple]:
-        return self._rows_fn()
-
-
-class _Book:
-    """The few things ``exports.meta.read_meta`` and the readers need of a workbook."""
-
-    def __init__(self, sheets: list[_Sheet], close=None) -> None:
-        self.worksheets = sheets
-        self._close = close
-
-    @property
-    def sheetnames(self) -> list[str]:
-        return [s.title for s in self.worksheets]
-
-    def __getitem__(self, title: str) -> _Sheet:
-        for sheet in self.worksheets:
-            if sheet.title == title:
-                return sheet
-        raise KeyError(title)
-
-    def close(self) -> None:
-        if self._close:
-            self._close()
-
-
-def _open_xlsx(path: Path) -> _Book:
-    # read_only streams rows, so a huge sheet is refused at the row limit instead of
-    # being loaded; merged cells are not needed: a merged range's value is in its
-    # top-left cell and the others read as empty, which is what the readers expect.
-    # data_only gives the values Excel calculated, not formulas such as =ROW()-3.
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    sheets = []
-    for ws in wb.worksheets:
-        if not hasattr(ws, "iter_rows"):
-            continue  # a chart sheet
-        size = ws.max_row if isinstance(getattr(ws, "max_row", None), int) else 0
-        sheets.append(_Sheet(ws.title, ws.sheet_state, lambda ws=ws: ws.iter_rows(values_only=True), size or 0))
-    return _Book(sheets, wb.close)
-
-
-def _open_xls(path: Path, name: str) -> _Book:
-    try:
-        book = xlrd.open_workbook(path, on_demand=False)
-    except xlrd.XLRDError as exc:
-        if "encrypt" in str(exc).lower():
-            raise _password_error(name) from exc
-        raise ReadError(f"“{name}”不是可读取的 Excel 97-2003 表格（{exc}）。"
-                        "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。") from exc
-    states = {0: "visible", 1: "hidden", 2: "veryHidden"}
-
-    def rows(sh) -> Iterator[tuple]:
-        for r in range(sh.nrows):
-            yield tuple(_xls_value(cell, book.datemode) for cell in sh.row(r))
-
-    return _Book([_Sheet(sh.name, states.get(sh.visibility, "visible"), lambda sh=sh: rows(sh), sh.nrows)
-                  for sh in book.sheets()], book.release_resources)
-
-
-def _xls_value(cell, datemode: int) -> Any:
-    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-        return None
-    if cell.ctype == xlrd.XL_CELL_DATE:
-        try:
-            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
-        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-            return cell.value
-    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-        return bool(cell.value)
-    return cell.value
-
-
-def _open_csv(path: Path, name: str) -> _Book:
-    with open(path, "rb") as fh:
-        raw = fh.read(1 << 16)
-        cut = bool(fh.read(1))
-    encoding = None
-    for candidate in ("utf-8-sig", "gb18030"):
-        try:
-            raw.decode(candidate)
-        except UnicodeDecodeError as exc:
-            # The sample may end inside a multi-byte character; only that is forgiven.
-            if not (cut and exc.start >= len(raw) - 4):
-                continue
-        encoding = candidate
-        break
-    if encoding is None:
-        raise ReadError(f"“{name}”的文字编码无法识别（既不是 UTF-8 也不是 GBK），请用 Excel 或 WPS 另存为 .xlsx 后再导入。")
-    sample = raw.decode(encoding, errors="ignore")
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample[:8192], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-
-    def rows() -> Iterator[tuple]:
-        with open(path, encoding=encoding, newline="", errors="replace") as fh:
-            for record in csv.reader(fh, dialect):
-                yield tuple(v if v.strip() else None for v in record)
-
-    return _Book([_Sheet(path.stem, "visible", rows)])
-
-
-def _open(kind: str, path: Path) -> _Book:
-    if kind == "xlsx":
-        return _open_xlsx(path)
-    if kind == "xls":
-        return _open_xls(path, path.name)
-    return _open_csv(path, path.name)
 
 
 # ---- reading ---------------------------------------------------------------------------
@@ -257,8 +80,8 @@ def _read(path: Path, form_hint: str | None, progress: Progress | None, choices:
     name = path.name
     if not path.is_file():
         raise ReadError(f"找不到文件“{name}”，它可能已被移动或删除。")
-    kind, file_hash = _sniff(path)
-    book = _open(kind, path)
+    kind, file_hash = sniff(path)
+    book = open_book(kind, path)
     try:
         try:
             meta = read_meta(book)  # type: ignore[arg-type]
@@ -292,11 +115,11 @@ def _read(path: Path, form_hint: str | None, progress: Progress | None, choices:
                       consolidated=consolidated, notes=notes)
 
 
-def _head(sheet: _Sheet, n: int) -> list[tuple]:
+def _head(sheet: Sheet, n: int) -> list[tuple]:
     return list(itertools.islice(sheet.iter_rows(values_only=True), n))
 
 
-def _grid(sheet: _Sheet) -> list[tuple]:
+def _grid(sheet: Sheet) -> list[tuple]:
     return [tuple(r[:MAX_FORM_COLUMNS]) for r in _head(sheet, MAX_FORM_ROWS)]
 
 
@@ -309,7 +132,7 @@ def _matcher(form: Form) -> LabelMatcher:
     return _MATCHERS[form.id]
 
 
-def _which_form(name: str, sheets: Sequence[_Sheet], hint: str | None, meta: ExportMeta | None) -> Form:
+def _which_form(name: str, sheets: Sequence[Sheet], hint: str | None, meta: ExportMeta | None) -> Form:
     """The form the file holds, checked against what the officer asked to import."""
     expected = hint or (meta.form_id if meta else None)
     if hint and meta and meta.form_id != hint:
@@ -332,7 +155,7 @@ def _which_form(name: str, sheets: Sequence[_Sheet], hint: str | None, meta: Exp
                     "它可能是其他表格。请确认选择了正确的文件。")
 
 
-def _cases_as_table(sheets: Sequence[_Sheet]) -> bool:
+def _cases_as_table(sheets: Sequence[Sheet]) -> bool:
     """A city's list of cases, one per row (rather than one form per sheet)."""
     for s in sheets:
         head = _head(s, HEADER_SCAN_ROWS)
@@ -345,7 +168,7 @@ def _cases_as_table(sheets: Sequence[_Sheet]) -> bool:
     return False
 
 
-def _read_tables(name: str, sheets: Sequence[_Sheet], form: Form, choices: ChoiceLists,
+def _read_tables(name: str, sheets: Sequence[Sheet], form: Form, choices: ChoiceLists,
                  progress: Progress | None, quiet: bool = False) -> tuple[list[IncomingRow], HeaderInfo, list[str]]:
     rows: list[IncomingRow] = []
     entries: list[tuple[str, object]] = []
@@ -359,7 +182,7 @@ def _read_tables(name: str, sheets: Sequence[_Sheet], form: Form, choices: Choic
                 notes.append(f"工作表“{sheet.title}”中没有找到表头，未导入。")
             continue
 
-        def tick(n: int, sheet: _Sheet = sheet) -> None:
+        def tick(n: int, sheet: Sheet = sheet) -> None:
             check(progress)
             if progress:
                 progress.update(n, sheet.size_hint, f"正在读取“{sheet.title}”第 {n:,} 行……")
@@ -376,7 +199,7 @@ def _read_tables(name: str, sheets: Sequence[_Sheet], form: Form, choices: Choic
     return rows, _header(entries + footer, titles), notes
 
 
-def _read_cases(name: str, sheets: Sequence[_Sheet], choices: ChoiceLists, quiet: bool = False
+def _read_cases(name: str, sheets: Sequence[Sheet], choices: ChoiceLists, quiet: bool = False
                 ) -> tuple[list[IncomingRow], HeaderInfo, list[str]]:
     rows: list[IncomingRow] = []
     titles: list[object] = []
