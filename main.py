@@ -147,9 +147,47 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from exports.importing import run_import
+    """Import files one after another through the same pipeline as the window; print what each did.
 
-    return run_import(open_store(args), [Path(p) for p in args.paths], dry_run=args.dry_run)
+    Conflicts keep the local version and are reported. Exits 1 when any file could not be
+    read, naming it; the readable files are still imported.
+    """
+    from exports.import_report import describe
+    from exports.importing import collect_files, import_entries, preview_files, read_each
+
+    files, missing = collect_files([Path(p) for p in args.paths])
+    for message in missing:
+        print(message, file=sys.stderr)
+    if not files:
+        print("没有可导入的文件。", file=sys.stderr)
+        return 1
+    store = open_store(args)
+    failed = 0
+    seen = 0
+
+    def report(path: Path, plan, summary, error: str) -> None:
+        nonlocal failed, seen
+        seen += 1
+        print(f"[{seen}/{len(files)}] {path.name}")
+        if plan is None:
+            failed += 1
+            print(f"  无法导入：{error}", file=sys.stderr)
+            return
+        for line in describe(plan):
+            print(f"  {line}")
+        if summary is None:
+            print("  （预览，没有写入数据库）")
+            return
+        print(f"  {summary.text}")
+        if summary.kept:
+            print(f"  冲突 {summary.kept} 条保留了本地版本；如需采用导入的版本，请在窗口中导入并逐条选择。")
+
+    if args.dry_run:
+        for item in preview_files(store, files):
+            report(item.path, item.plan, None, item.error)
+    else:
+        import_entries(store, read_each(store, files), on_file=report)
+    return 1 if failed or missing else 0
 
 
 def main(argv: list[str] | None = None) -> int:

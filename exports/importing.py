@@ -1,19 +1,27 @@
-"""Importing many files: collect them, preview each, apply each in its own transaction.
+"""Importing many files through one pipeline: read each, plan it against the state the files
+before it leave, and (unless previewing) write it in its own transaction.
 
-Shared by the command line (``python main.py import``) and the window's import
-dialog. Worker functions: they run on whatever thread owns ``store``.
+The window's import dialog and the command line both go through here, so a
+preview shows what the import will really do, a folder import ends exactly where
+importing its files one at a time ends, and a rerun after a crash converges
+(each file is one transaction; the files already written are found identical).
+
+Worker functions: they run on whatever thread owns ``store``.
 """
 
 from __future__ import annotations
 
-import sys
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from exports.reading import ReadError, read_file
-from forms import FORMS
+from forms.incoming import ReadResult
 from forms.progress import Progress, check
-from storage.merge import ImportPlan, MergeError, apply, preview
+from storage.merge import BatchSummary, ImportPlan, MergeSession
 from storage.store import Store
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
@@ -24,6 +32,7 @@ class FilePreview:
     path: Path
     plan: ImportPlan | None = None
     error: str = ""  # Chinese sentence when the file could not be read
+    result: ReadResult | None = None  # what was read, planned again when the import is applied
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -49,93 +58,95 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return unique, missing
 
 
-def preview_files(store: Store, files: list[Path], progress: Progress | None = None) -> list[FilePreview]:
-    out: list[FilePreview] = []
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]{10,40})</dcterms:modified>")
+
+
+def saved_at(path: Path) -> str:
+    """When the file was last saved, as an ISO time: the workbook's own record (Excel, WPS and
+    LibreOffice write it on every save, and e-mail does not change it), else the file system's."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size <= 64 * 1024:
+                found = _MODIFIED.search(zf.read(info))
+                if found:
+                    text = found.group(1).decode("ascii", "replace").strip()
+                    when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+                    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).isoformat()
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        pass
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).isoformat()
+    except OSError:
+        return ""
+
+
+def read_one(store: Store, path: Path, progress: Progress | None = None) -> ReadResult:
+    """Read one file with this database's choice lists. Raises ReadError."""
+    result = read_file(path, choices=store.choices, progress=progress)
+    result.saved_at = result.saved_at or saved_at(path)
+    return result
+
+
+Entry = tuple[Path, "ReadResult | None", str]  # a file, what was read (None: unreadable), the Chinese error
+
+
+def read_each(store: Store, files: list[Path], progress: Progress | None = None) -> Iterator[Entry]:
+    """Read the files one at a time, in order (only one file's rows are held at once)."""
     for n, path in enumerate(files):
         check(progress)
         if progress:
             progress.update(n, len(files), f"正在读取“{path.name}”（{n + 1}/{len(files)}）……")
         try:
-            result = read_file(path, choices=store.choices)
-            out.append(FilePreview(path, plan=preview(store, result)))
-        except (ReadError, MergeError) as exc:
-            out.append(FilePreview(path, error=str(exc)))
+            yield path, read_one(store, path), ""
+        except ReadError as exc:
+            yield path, None, str(exc)
     if progress:
-        progress.update(len(files), len(files), "预览完成")
+        progress.update(len(files), len(files), "完成")
+
+
+def preview_files(store: Store, files: list[Path], progress: Progress | None = None) -> list[FilePreview]:
+    """What importing ``files`` in this order would do, each file planned against what the files
+    before it would leave. Writes nothing."""
+    session = MergeSession(store)
+    out: list[FilePreview] = []
+    for path, result, error in read_each(store, files, progress):
+        if result is None:
+            out.append(FilePreview(path, error=error))
+        else:
+            out.append(FilePreview(path, plan=session.plan(result), result=result))
     return out
 
 
-def apply_previews(store: Store, previews: list[FilePreview], decisions: dict[str, dict[str, str]] | None = None,
-                   default: str = "keep_mine", progress: Progress | None = None) -> list[str]:
-    """Import every readable file; ``decisions`` is {file path: {row key: decision}}.
-    Returns one Chinese summary line per file."""
-    lines: list[str] = []
-    todo = [p for p in previews if p.plan is not None]
-    for n, item in enumerate(todo):
+def import_entries(store: Store, entries: Iterable[Entry], decisions: Mapping[str, Mapping[str, str]] | None = None,
+                   default: str = "keep_mine", progress: Progress | None = None, total: int = 0,
+                   on_file: Callable[[Path, ImportPlan | None, BatchSummary | None, str], None] | None = None
+                   ) -> list[BatchSummary]:
+    """Import files in order: each planned against the database as the files before it left it,
+    then written in its own transaction. ``decisions`` is {file path: {row key: decision}};
+    conflicts without one keep ``default``. ``on_file(path, plan, summary, error)`` is told each
+    file's outcome (the command line prints it)."""
+    session = MergeSession(store)
+    summaries: list[BatchSummary] = []
+    for n, (path, result, error) in enumerate(entries):
         check(progress)
         if progress:
-            progress.update(n, len(todo), f"正在导入“{item.path.name}”（{n + 1}/{len(todo)}）……")
-        assert item.plan is not None
-        summary = apply(store, item.plan, (decisions or {}).get(str(item.path)), default=default)
-        lines.append(summary.text)
-    return lines
-
-
-def describe(preview_item: FilePreview, limit: int = 20) -> list[str]:
-    """Lines a person reads about one file's preview."""
-    plan = preview_item.plan
-    if plan is None:
-        return [preview_item.error]
-    form = FORMS[plan.form_id]
-    labels = {f.key: f.label for f in form.fields}
-    where_from = plan.unit or "（未写填报单位）"
-    lines = [f"{'需求清单' if plan.form_id == 'needs' else '优秀案例'}，填报单位：{where_from}",
-             plan.counts_text]
-    lines += [f"提示：{w}" for w in plan.warnings]
-    for item in plan.items_with("invalid")[:limit]:
-        lines.append(f"无效：{item.reason}")  # the reason starts with the position
-    for item in plan.items_with("conflict")[:limit]:
-        diffs = "；".join(f"{d.label}：本地“{d.local or ''}” / 导入“{d.incoming or ''}”" for d in item.diffs[:4])
-        lines.append(f"冲突：{item.row.where()}：{item.reason} {diffs}".rstrip())
-    for item in plan.items_with("changed")[:limit]:
-        diffs = "；".join(f"{d.label}：“{d.local or ''}” → “{d.incoming or ''}”" for d in item.diffs[:4])
-        lines.append(f"更新：{item.row.where()}：{diffs}")
-    drafts = [line for item in plan.items if item.status in ("new", "changed") for line in item.problem_lines(labels)]
-    for line in drafts[:limit]:
-        lines.append(f"待补：{line}")
-    for hint in plan.duplicates[:limit]:
-        lines.append(f"疑似重复：{hint.where}“{hint.subject_name}”（{hint.unit}）与“{hint.other_subject}”"
-                     f"（{hint.other_unit}）：{hint.reason}")
-    return lines
-
-
-def run_import(store: Store, paths: list[Path], dry_run: bool = False) -> int:
-    """The command line: preview (and unless ``dry_run`` import) every file, report, exit code.
-
-    Conflicts keep the local version and are reported. Exits 1 when any file
-    could not be read, naming it; the readable files are still imported.
-    """
-    files, missing = collect_files(paths)
-    for message in missing:
-        print(message, file=sys.stderr)
-    previews = preview_files(store, files)
-    failed = 0
-    for n, item in enumerate(previews, 1):
-        print(f"[{n}/{len(previews)}] {item.path.name}")
-        if item.plan is None:
-            failed += 1
-            print(f"  无法导入：{item.error}", file=sys.stderr)
+            progress.update(n, total, f"正在导入“{path.name}”（{n + 1}/{total}）……")
+        if result is None:
+            if on_file:
+                on_file(path, None, None, error)
             continue
-        for line in describe(item):
-            print(f"  {line}")
-        if dry_run:
-            print("  （预览，没有写入数据库）")
-        else:
-            summary = apply(store, item.plan, default="keep_mine")
-            print(f"  {summary.text}")
-            if summary.kept:
-                print(f"  冲突 {summary.kept} 条保留了本地版本；如需采用导入的版本，请在窗口中导入并逐条选择。")
-    if not files:
-        print("没有可导入的文件。", file=sys.stderr)
-        return 1
-    return 1 if failed or missing else 0
+        plan = session.plan(result, simulate=False)
+        summary = session.apply(plan, (decisions or {}).get(str(path)), default=default)
+        summaries.append(summary)
+        if on_file:
+            on_file(path, plan, summary, "")
+    return summaries
+
+
+def apply_previews(store: Store, previews: list[FilePreview], decisions: Mapping[str, Mapping[str, str]] | None = None,
+                   default: str = "keep_mine", progress: Progress | None = None) -> list[str]:
+    """Import every readable file of a preview; returns one Chinese summary line per file."""
+    readable = [(p.path, p.result, "") for p in previews if p.result is not None]
+    summaries = import_entries(store, readable, decisions, default, progress, len(readable))
+    return [s.text for s in summaries]

@@ -31,6 +31,11 @@ CASES = Form(
         Field("opinion", "推荐单位意见", Kind.LONGTEXT, max_len=500, in_table=False),
     ),
     group_limits={CONTENT_GROUP: CONTENT_LIMIT},
+    noun="案例",
+    short_title="优秀案例",
+    identity_fields=("name",),
+    required_any=("name", "background", "practice", "results", "lessons"),
+    region_in_fields=True,
 )
 
 MAX_IMAGES = 6

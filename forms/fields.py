@@ -56,6 +56,16 @@ class Form:
     title: str
     fields: tuple[Field, ...]
     group_limits: dict[str, int] = field(default_factory=dict)
+    noun: str = "记录"  # what one record is called in sentences: 需求 / 案例
+    short_title: str = ""  # 需求清单 / 优秀案例, in history and previews
+    # How records are recognised across files (forms.identity.record_key builds the key):
+    identity_fields: tuple[str, ...] = ()  # with the unit, the natural key of a row that carries no UUID
+    subject_field: str | None = None  # the enterprise's name: company-form suffixes do not count
+    hint_fields: tuple[str, ...] = ()  # what the likely-duplicate hints compare (none: no hints)
+    required_any: tuple[str, ...] = ()  # a row with all of these blank cannot be a record at all
+    # Where a record's region comes from: its own fields (a case names its region) or,
+    # when False, the unit that reported it (a need inherits the unit's city and district).
+    region_in_fields: bool = False
 
     def field(self, key: str) -> Field:
         for f in self.fields:

@@ -43,3 +43,12 @@ def subject_key(name: str) -> str:
 def natural_key(unit: str, subject_name: str, content: str) -> str:
     """Identity of a hand-filled need that carries no UUID."""
     return "|".join((fold(unit), subject_key(subject_name), fold(content)))
+
+
+def record_key(form: Form, unit: str, values: Mapping[str, object]) -> str:
+    """Identity of a row that carries no UUID: its unit and the form's identity fields, folded."""
+    parts = [fold(unit)]
+    for key in form.identity_fields:
+        text = str(values.get(key) or "")
+        parts.append(subject_key(text) if key == form.subject_field else fold(text))
+    return "|".join(parts)

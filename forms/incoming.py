@@ -90,4 +90,5 @@ class ReadResult:
     header: HeaderInfo
     rows: list[IncomingRow]
     consolidated: bool = False  # rows carry their own unit / region (a city's summary list)
+    saved_at: str = ""  # ISO time the file was last saved (its document properties, else the file system)
     notes: list[str] = field(default_factory=list)  # Chinese remarks: skipped notes, unread sheets

@@ -31,6 +31,12 @@ NEEDS = Form(
         Field("feedback", "对接反馈", Kind.LONGTEXT, max_len=2000, width=24,
               header_aliases=("反馈", "对接情况", "反馈情况")),
     ),
+    noun="需求",
+    short_title="需求清单",
+    identity_fields=("subject_name", "content"),
+    subject_field="subject_name",
+    hint_fields=("subject_name", "content", "credit_code", "category"),
+    required_any=("subject_name", "content"),
 )
 
 # The coordination levels that the list exists to make stand out.

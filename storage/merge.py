@@ -1,9 +1,14 @@
 """Merging colleagues' files into the database without duplicates or silent overwrites.
 
-``preview(store, result)`` compares the rows read by :func:`exports.reader.read_file`
-with the records here and returns an :class:`ImportPlan`; nothing is written.
-``apply(store, plan, decisions)`` writes it in one transaction as an import
-batch that ``undo_batch`` can revert; ``history`` lists the batches.
+One pipeline for one file or a thousand: a :class:`MergeSession` plans each
+file against the records *as the files before it leave them* (a
+:class:`~storage.merge_state.MergeState`), so duplicates between the files of
+one import are found, a folder import ends where one-file-at-a-time imports
+end, and a rerun after a crash converges. ``session.plan(result)`` returns an
+:class:`ImportPlan` and, in a preview, remembers what the file would write
+without writing it; ``session.apply(plan, decisions)`` writes one file in one
+transaction as an import batch that ``undo_batch`` can revert. ``preview`` and
+``apply`` below are the one-file shorthand; ``history`` lists the batches.
 
 Identity — which record here an incoming row is:
   1. the UUID from the file's metadata sheet (our own exports), when a record
@@ -20,8 +25,12 @@ Classification of a matched row (``digest`` = forms.identity.record_digest of th
   changed    the values differ and the record here is untouched since it was
              imported (its digest still equals ``import_digest``) → update it;
   conflict   the values differ and the record here was edited since, was entered
-             here, was deleted here, or the file is older than what was imported
-             → the officer decides: keep mine / take theirs / keep both.
+             here, or was deleted here → the officer decides: keep mine / take
+             theirs / keep both.
+A matched row whose version (the record's time in an app export, else the time
+the file was saved) is older than the version already imported or declined is
+``identical`` too: an older copy never overwrites a newer one and never asks
+again, whichever order the files arrive in.
 An unmatched row is ``new``; a row that cannot be a record at all (a need with
 neither 需求主体名称 nor 需求内容, a case with neither name nor content) is ``invalid``
 and is reported with its position but not imported. Rows that are merely
@@ -33,17 +42,18 @@ Runs on whatever thread owns ``store`` (the import worker opens its own Store).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+from collections.abc import Mapping
 
 from forms import FORMS
-from forms.cases import CONTENT_GROUP
 from forms.fields import Form
-from forms.identity import record_digest, subject_key
+from forms.identity import record_digest, record_key, subject_key
 from forms.incoming import IncomingRow, ReadResult
 from forms.progress import Progress, check
 from forms.reference import ChoiceLists, fold, region_in_text
 from forms.validation import normalise, problems
-from storage.merge_apply import apply, history, table_of, undo_batch
+from storage.merge_apply import apply_plan, history, table_of, undo_batch
 from storage.merge_model import (
     CHANGED,
     CONFLICT,
@@ -64,18 +74,18 @@ from storage.merge_model import (
     MergeError,
     PlanItem,
     UndoSummary,
-    case_natural_key,
-    record_natural_key,
 )
+from storage.merge_state import MergeState, older, parse_when
 from storage.records import new_id
 from storage.store import Store
 
 __all__ = [
     "CHANGED", "CONFLICT", "DECISIONS", "DECISION_LABELS", "IDENTICAL", "INVALID", "KEEP_BOTH", "KEEP_MINE", "NEW",
     "STATUSES", "STATUS_LABELS", "TAKE_THEIRS", "BatchSummary", "DuplicateHint", "FieldDiff", "ImportPlan",
-    "MergeError", "PlanItem", "UndoSummary", "apply", "case_natural_key", "history", "preview", "record_natural_key", "undo_batch",
+    "MergeError", "MergeSession", "PlanItem", "UndoSummary", "apply", "history", "preview", "undo_batch",
 ]
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _SIMILAR = 0.6  # difflib ratio above which two needs' contents count as “similar”
 _MAX_HINTS_PER_ROW = 3
 
@@ -92,33 +102,58 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-class _Index:
-    """A light view of every record of one table, deleted ones included: enough to match rows
-    and to flag likely duplicates without loading whole records."""
+class MergeSession:
+    """One import: the files planned (and applied) one after another against one state.
 
-    def __init__(self, store: Store, form: Form) -> None:
-        self.form = form
-        table = table_of(store, form.id)
-        names = ["subject_name", "content", "credit_code", "category"] if form.id == "needs" else ["name"]
-        cols = ", ".join(f"[{c}]" for c in ["id", "unit", "origin", "deleted_at", "natural_key", *names])
-        self.rows: dict[str, dict] = {}
-        self.by_key: dict[str, list[str]] = {}
-        sql = f"select {cols} from [{table.table}] order by deleted_at is not null, seq"
-        for r in store.db.query(sql):
-            self.rows[r["id"]] = r
-            keys = {record_natural_key(form, r["unit"] or "", r)}
-            if r["natural_key"]:
-                keys.add(r["natural_key"])  # the key it was imported under
-            for key in keys:
-                self.by_key.setdefault(key, []).append(r["id"])
+    Create one per import and per thread; plan the files in a fixed order. In a
+    preview, ``plan`` remembers what each file would write (default decisions) so
+    the next file is planned against it; nothing touches the database. In an
+    import, call ``apply`` after each ``plan``: the file is written in its own
+    transaction and the state follows the database.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._states: dict[str, MergeState] = {}
+        self._seen_hashes: dict[str, str] = {}  # file hash -> name of the first file of this import
+
+    def state(self, form_id: str) -> MergeState:
+        if form_id not in self._states:
+            self._states[form_id] = MergeState(table_of(self.store, form_id))
+        return self._states[form_id]
+
+    def plan(self, result: ReadResult, progress: Progress | None = None, simulate: bool = True) -> ImportPlan:
+        """What importing ``result`` would do now. With ``simulate`` (a preview), the
+        state then holds what it would write with the default decisions."""
+        state = self.state(result.form_id)
+        plan = _plan(self.store, state, result, progress)
+        twin = self._seen_hashes.setdefault(result.file_hash, result.file_name)
+        if twin != result.file_name:
+            plan.warnings.insert(0, f"与本次导入的另一个文件“{twin}”内容完全相同，不会重复导入。")
+        if simulate:
+            apply_plan(self.store, plan, state, simulate=True)
+        return plan
+
+    def apply(self, plan: ImportPlan, decisions: Mapping[str, str] | None = None, default: str = KEEP_MINE,
+              progress: Progress | None = None) -> BatchSummary:
+        """Write ``plan`` (planned with ``simulate=False``) in one transaction."""
+        return apply_plan(self.store, plan, self.state(plan.form_id), decisions, default, progress)
 
 
 def preview(store: Store, result: ReadResult, progress: Progress | None = None) -> ImportPlan:
-    """What importing ``result`` would do. Reads the database, writes nothing."""
+    """What importing one file would do. Reads the database, writes nothing."""
+    return MergeSession(store).plan(result, progress, simulate=False)
+
+
+def apply(store: Store, plan: ImportPlan, decisions: Mapping[str, str] | None = None, default: str = KEEP_MINE,
+          progress: Progress | None = None) -> BatchSummary:
+    """Write one file's plan in one transaction (re-checked against the records as they are now)."""
+    return MergeSession(store).apply(plan, decisions, default, progress)
+
+
+def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progress | None) -> ImportPlan:
     form = FORMS[result.form_id]
-    table = table_of(store, form.id)
     choices = store.choices
-    index = _Index(store, form)
     header = result.header
     plan = ImportPlan(form.id, result.file_name, result.file_hash, header.unit, header.city, header.district, [])
     _warn(store, result, plan)
@@ -134,27 +169,46 @@ def preview(store: Store, result: ReadResult, progress: Progress | None = None) 
                 progress.update(n, total, f"正在比对第 {n + 1:,} 条……")
         incoming = _renormalise(form, row.values, choices, cache)
         unit, city, district = _provenance(form, result, row, incoming)
-        nk = record_natural_key(form, unit, incoming)
+        nk = record_key(form, unit, incoming)
+        version = _version(row, result)
         if _unusable(form, incoming):
-            plan.items.append(PlanItem(row, INVALID, incoming, unit, city, district, nk, "",
+            plan.items.append(PlanItem(row, INVALID, incoming, unit, city, district, nk, "", version=version,
                                        reason=_invalid_reason(form, row)))
             continue
-        local_id = _match(row, incoming, nk, index, table, claimed)
+        local_id = _match(row, incoming, nk, state, claimed)
         if local_id is None:
             values = {f.key: incoming.get(f.key, defaults.get(f.key)) for f in form.fields}
-            insert_id = row.id if row.id and row.id not in index.rows and row.id not in new_ids else new_id()
+            insert_id = row.id if row.id and row.id not in state.rows and row.id not in new_ids else new_id()
             new_ids.add(insert_id)
             plan.items.append(PlanItem(row, NEW, values, unit, city, district, nk, record_digest(form, values),
-                                       insert_id=insert_id, problems=problems(form, values, choices)))
+                                       insert_id=insert_id, version=version,
+                                       problems=problems(form, values, choices)))
             continue
         claimed.add(local_id)
-        local = table.get(local_id) or {}
-        plan.items.append(_compare(form, row, incoming, local, unit, city, district, nk, choices))
-    if form.id == "needs":
-        plan.duplicates = _duplicates(plan, index)
+        local = state.record(local_id) or {}
+        item = _compare(form, row, incoming, local, unit, city, district, nk, version, choices)
+        if item.status == IDENTICAL and local_id in state.written_by:
+            item.reason = f"与本次导入的另一个文件“{state.written_by[local_id]}”中的同一条{form.noun}相同。"
+        plan.items.append(item)
+    if form.hint_fields:
+        plan.duplicates = _duplicates(plan, state)
+    stale = sum(1 for i in plan.items if i.status == IDENTICAL and i.reason.startswith("导入文件中的这条"))
+    if stale:
+        plan.warnings.append(f"有 {stale} 条{form.noun}比已导入的版本旧，保留较新的版本，不会导入。")
     if progress:
         progress.update(total, total, plan.counts_text)
     return plan
+
+
+def _version(row: IncomingRow, result: ReadResult) -> str:
+    """When this row's values were last changed: the record's own time in an app export whose
+    row is unchanged since, else the time the file was saved (a row edited after export included)."""
+    if row.meta_updated_at and row.id_source == "digest":
+        return row.meta_updated_at
+    candidates = [t for t in (row.meta_updated_at, result.saved_at) if t]
+    if not candidates:
+        return ""
+    return max(candidates, key=lambda t: parse_when(t) or _EPOCH)
 
 
 def _warn(store: Store, result: ReadResult, plan: ImportPlan) -> None:
@@ -163,7 +217,7 @@ def _warn(store: Store, result: ReadResult, plan: ImportPlan) -> None:
         plan.warnings.append(f"这个文件已于 {b['imported_at'][:16].replace('T', ' ')} 导入过（{b['file_name']}），"
                              "再次导入不会产生重复记录。")
         break
-    if not result.header.unit and any(not r.extra.get("unit") for r in result.rows) and result.form_id == "needs":
+    if not result.header.unit and any(not r.extra.get("unit") for r in result.rows) and not FORMS[result.form_id].region_in_fields:
         plan.warnings.append(f"“{result.file_name}”中没有找到“填报单位”。这些需求将不带填报单位导入，"
                              "建议先补填填报单位，以便识别不同单位报送的同一需求。")
     for note in result.notes:
@@ -187,7 +241,7 @@ def _provenance(form: Form, result: ReadResult, row: IncomingRow, values: dict) 
     list, else the file's header block, else its metadata; a case falls back to 推荐单位."""
     header = result.header
     unit = row.extra.get("unit") or header.unit
-    if form.id == "cases":
+    if form.region_in_fields:
         unit = unit or str(values.get("recommender") or "")
         return unit, str(values.get("city") or ""), str(values.get("district") or "")
     if row.extra.get("city"):
@@ -199,55 +253,52 @@ def _provenance(form: Form, result: ReadResult, row: IncomingRow, values: dict) 
 
 
 def _unusable(form: Form, values: dict) -> bool:
-    if form.id == "cases":
-        return _blank(values.get("name")) and all(_blank(values.get(f.key)) for f in form.group_fields(CONTENT_GROUP))
-    return _blank(values.get("subject_name")) and _blank(values.get("content"))
+    return all(_blank(values.get(key)) for key in form.required_any)
 
 
 def _invalid_reason(form: Form, row: IncomingRow) -> str:
-    if form.id == "cases":
-        return f"{row.where('name')}：“案例名称”和案例内容都没有填写，无法作为一个案例导入。"
-    where = row.where("subject_name") if "subject_name" in row.cells else row.where("content")
-    return f"{where}：“需求主体名称”和“需求内容”都没有填写，无法作为一条需求导入。"
+    where = row.where(next((k for k in form.required_any if k in row.cells), form.required_any[0]))
+    first, *rest = [form.field(k).label for k in form.required_any]
+    named = f"“{first}”和{form.noun}内容" if len(rest) > 1 else f"“{first}”和“{rest[0]}”"
+    return f"{where}：{named}都没有填写，无法作为一条{form.noun}导入。"
 
 
-def _match(row: IncomingRow, incoming: dict, nk: str, index: _Index, table, claimed: set[str]) -> str | None:
-    if row.id and row.id in index.rows and row.id not in claimed:
-        known = index.rows[row.id]
+def _match(row: IncomingRow, incoming: dict, nk: str, state: MergeState, claimed: set[str]) -> str | None:
+    form = state.form
+    if row.id and row.id in state.rows and row.id not in claimed:
+        known = state.rows[row.id]
         # An id taken from the row's position (the row was edited, so its digest did not
         # match) is trusted only if the record is recognisably the same one.
-        if row.id_source != "position" or _recognisable(index.form, known, incoming):
+        if row.id_source != "position" or _recognisable(form, known, incoming):
             return row.id
-    candidates = [i for i in index.by_key.get(nk, []) if i not in claimed]
+    candidates = [i for i in state.candidates(nk) if i not in claimed]
     if len(candidates) > 1:
         # Several records share the key (the same need listed twice): prefer an equal one.
-        digest = record_digest(index.form, incoming)
+        digest = record_digest(form, incoming)
         for cid in candidates:
-            local = table.get(cid) or {}
-            if record_digest(index.form, {**{f.key: local.get(f.key) for f in index.form.fields},
-                                          **incoming}) == digest:
+            local = state.record(cid) or {}
+            if record_digest(form, {**{f.key: local.get(f.key) for f in form.fields}, **incoming}) == digest:
                 return cid
     return candidates[0] if candidates else None
 
 
 def _recognisable(form: Form, known: dict, incoming: dict) -> bool:
-    if form.id == "cases":
-        return "name" not in incoming or fold(str(known.get("name") or "")) == fold(str(incoming["name"] or ""))
-    same_subject = subject_key(str(known.get("subject_name") or "")) == subject_key(
-        str(incoming.get("subject_name") or known.get("subject_name") or ""))
-    same_content = fold(str(known.get("content") or "")) == fold(str(incoming.get("content") or known.get("content")
-                                                                     or ""))
-    return same_subject or same_content
+    """True when any identity field of the row equals the record's (a missing column counts as equal)."""
+    for key in form.identity_fields:
+        fold_fn = subject_key if key == form.subject_field else fold
+        if fold_fn(str(known.get(key) or "")) == fold_fn(str(incoming.get(key) or known.get(key) or "")):
+            return True
+    return False
 
 
 def _compare(form: Form, row: IncomingRow, incoming: dict, local: dict, unit: str, city: str, district: str,
-             nk: str, choices: ChoiceLists) -> PlanItem:
+             nk: str, version: str, choices: ChoiceLists) -> PlanItem:
     local_values = {f.key: local.get(f.key) for f in form.fields}
     merged = {**local_values, **incoming}
     digest = record_digest(form, merged)
     local_digest = record_digest(form, local_values)
     item = PlanItem(row, IDENTICAL, merged, unit, city, district, nk, digest, local_id=local["id"],
-                    local_digest=local_digest, problems=problems(form, merged, choices))
+                    local_digest=local_digest, version=version, problems=problems(form, merged, choices))
     deleted = bool(local.get("deleted_at"))
     stored = local.get("import_digest") or ""
     item.diffs = [FieldDiff(f.key, f.label, local_values[f.key], merged[f.key])
@@ -259,23 +310,28 @@ def _compare(form: Form, row: IncomingRow, incoming: dict, local: dict, unit: st
         item.reason = ("对方没有修改这条记录，本地已删除，保持删除。" if deleted
                        else "对方没有修改这条记录，本地所做的修改保留。")
         return item
-    stale = bool(row.meta_updated_at and local.get("source_updated_at")
-                 and row.meta_updated_at < local["source_updated_at"])
-    if local.get("origin") == "import" and stored == local_digest and not deleted and not stale:
+    if older(version, local.get("source_updated_at")):
+        item.reason = (f"导入文件中的这条{form.noun}（{_when_text(version)}）比已导入的版本"
+                       f"（{_when_text(local['source_updated_at'])}）旧，保留较新的版本。")
+        return item
+    if local.get("origin") == "import" and stored == local_digest and not deleted:
         item.status = CHANGED
         item.reason = "对方修改了这条记录，本地未改动过，将更新为对方的内容。"
         return item
     item.status = CONFLICT
     if deleted:
         item.reason = "本地已删除这条记录，但对方修改了它。"
-    elif stale:
-        item.reason = (f"导入文件中的这条记录（{row.meta_updated_at[:16].replace('T', ' ')}）"
-                       f"比已导入的版本（{str(local['source_updated_at'])[:16].replace('T', ' ')}）旧。")
     elif local.get("origin") != "import":
         item.reason = "这条记录是本地录入的，导入文件中的内容与它不同。"
     else:
         item.reason = "本地在上次导入后修改过这条记录，对方也修改了它。"
     return item
+
+
+def _when_text(text: str) -> str:
+    """A version time as the officer reads it, in local time to the minute."""
+    when = parse_when(text)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else str(text)[:16]
 
 
 # ---- likely duplicates -----------------------------------------------------------------
@@ -293,7 +349,7 @@ def similar_content(a: str, b: str) -> bool:
     return matcher.real_quick_ratio() >= _SIMILAR and matcher.quick_ratio() >= _SIMILAR and matcher.ratio() >= _SIMILAR
 
 
-def _duplicates(plan: ImportPlan, index: _Index) -> list[DuplicateHint]:
+def _duplicates(plan: ImportPlan, state: MergeState) -> list[DuplicateHint]:
     """Incoming needs whose enterprise already has a similar need here: from another unit
     (two offices reporting the same enterprise), or from the same unit under another
     wording (a hand-filled row whose 需求内容 was edited gets a new natural key)."""
@@ -307,9 +363,8 @@ def _duplicates(plan: ImportPlan, index: _Index) -> list[DuplicateHint]:
         if key:
             by_subject.setdefault(key, []).append(record)
 
-    for r in index.rows.values():
-        if not r["deleted_at"]:
-            add(r)
+    for r in state.live():
+        add(r)
     hints: list[DuplicateHint] = []
     for item in plan.items:
         if item.status not in (NEW, CHANGED, CONFLICT):

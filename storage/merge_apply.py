@@ -7,11 +7,12 @@ whole batch can be undone exactly. Import them from :mod:`storage.merge`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 
 from forms import FORMS
-from forms.identity import record_digest
+from forms.identity import record_digest, record_key
 from forms.progress import Progress, check
 from storage.merge_model import (
     CHANGED,
@@ -29,12 +30,10 @@ from storage.merge_model import (
     MergeError,
     PlanItem,
     UndoSummary,
-    record_natural_key,
 )
+from storage.merge_state import MergeState
 from storage.records import RecordTable, new_id, now_iso
 from storage.store import Store
-
-FORM_NAMES = {"needs": "需求清单", "cases": "优秀案例"}
 
 
 def table_of(store: Store, form_id: str) -> RecordTable:
@@ -46,45 +45,56 @@ def table_of(store: Store, form_id: str) -> RecordTable:
 
 
 class _Writer:
-    """Collects the writes of one batch; ``apply`` runs it inside one transaction."""
+    """Collects the writes of one batch. ``apply_plan`` runs it inside one transaction, or,
+    for a preview, only tells the state what would have been written."""
 
-    def __init__(self, store: Store, plan: ImportPlan) -> None:
+    def __init__(self, store: Store, plan: ImportPlan, state: MergeState, simulate: bool) -> None:
         self.store = store
         self.plan = plan
+        self.state = state
+        self.simulate = simulate
         self.form = FORMS[plan.form_id]
         self.table = table_of(store, plan.form_id)
         self.batch_id = new_id()
         self.stamp = now_iso()
         self.inserts: list[dict] = []
         self.insert_ids: list[str] = []
+        self.updates: list[tuple[str, dict, bool, bool]] = []  # (id, changes, touch, undelete)
         self.changes: list[dict] = []
+        self.written: dict[str, dict] = {}  # id -> the whole record after this batch
         self.summary = BatchSummary(None, plan.file_name, plan.counts)
 
     def _provenance(self, item: PlanItem) -> dict:
-        out = {
+        return {
             "source_file": self.plan.file_name,
             "source_hash": self.plan.file_hash,
             "batch_id": self.batch_id,
             "imported_at": self.stamp,
-            "source_updated_at": item.row.meta_updated_at or None,
+            "source_updated_at": item.version or None,
         }
-        return out
 
     def _owner(self, item: PlanItem) -> dict:
         # A case's region is a field of the form; a need's is provenance of its unit.
-        if self.form.id == "cases":
+        if self.form.region_in_fields:
             return {"unit": item.unit}
         return {"unit": item.unit, "city": item.city, "district": item.district}
 
     def insert(self, item: PlanItem, record_id: str) -> None:
         values = {k: item.values.get(k) for k in self.form.keys}
-        self.inserts.append({**values, **self._owner(item), **self._provenance(item),
-                             "import_digest": record_digest(self.form, values), "natural_key": item.natural_key})
+        row = {**values, **self._owner(item), **self._provenance(item),
+               "import_digest": record_digest(self.form, values), "natural_key": item.natural_key}
+        self.inserts.append(row)
         self.insert_ids.append(record_id)
+        self.written[record_id] = {**row, "id": record_id, "origin": "import", "deleted_at": None}
 
     def _record_change(self, record_id: str, action: str, before: dict | None) -> None:
         self.changes.append({"batch_id": self.batch_id, "record_table": self.table.table, "record_id": record_id,
                              "action": action, "before": json.dumps(before, ensure_ascii=False) if before else None})
+
+    def _change(self, local: dict, action: str, changes: dict, touch: bool, undelete: bool = False) -> None:
+        self._record_change(local["id"], action, local)
+        self.updates.append((local["id"], changes, touch, undelete))
+        self.written[local["id"]] = {**local, **changes, **({"deleted_at": None} if undelete else {})}
 
     def update(self, item: PlanItem, local: dict) -> None:
         """Take the incoming values (a changed record, or a conflict resolved “take theirs”)."""
@@ -95,21 +105,32 @@ class _Writer:
             changes["natural_key"] = item.natural_key
         else:
             # A record entered here stays this unit's; only its values change.
-            changes["natural_key"] = record_natural_key(self.form, local.get("unit") or "", values)
-        self._record_change(local["id"], "update", local)
-        self.table.update(local["id"], changes)
-        if local.get("deleted_at"):
-            self.table.set_deleted([local["id"]], False)
+            changes["natural_key"] = record_key(self.form, local.get("unit") or "", values)
+        self._change(local, "update", changes, touch=True, undelete=bool(local.get("deleted_at")))
 
     def reconcile(self, item: PlanItem, local: dict) -> None:
         """Remember that their version was seen and declined, so importing the same file
-        again finds nothing new instead of asking again."""
+        again finds nothing new instead of asking again, and older copies are recognised."""
         if local.get("import_digest") == item.digest:
             return
-        self._record_change(local["id"], "reconcile", local)
-        self.table.update(local["id"], {"import_digest": item.digest}, touch=False)
+        changes = {"import_digest": item.digest}
+        if item.version:
+            changes["source_updated_at"] = item.version
+        self._change(local, "reconcile", changes, touch=False)
 
     def finish(self) -> None:
+        """Write everything (unless simulating) and tell the state; no batch when nothing changed."""
+        if not self.simulate:
+            self._write()
+        for record in self.written.values():
+            self.state.wrote(record, self.plan.file_name, simulated=self.simulate)
+        self.state.planned(self.plan.file_hash, self.plan.file_name)
+
+    def _write(self) -> None:
+        for record_id, changes, touch, undelete in self.updates:
+            self.table.update(record_id, changes, touch=touch)
+            if undelete:
+                self.table.set_deleted([record_id], False)
         if self.inserts:
             self.table.insert_many(self.inserts, origin="import", record_ids=self.insert_ids)
             for record_id in self.insert_ids:
@@ -130,21 +151,22 @@ class _Writer:
         s.batch_id = self.batch_id
 
 
-def apply(store: Store, plan: ImportPlan, decisions: Mapping[str, str] | None = None, default: str = KEEP_MINE,
-          progress: Progress | None = None) -> BatchSummary:
+def apply_plan(store: Store, plan: ImportPlan, state: MergeState, decisions: Mapping[str, str] | None = None,
+               default: str = KEEP_MINE, progress: Progress | None = None, simulate: bool = False) -> BatchSummary:
     """Write ``plan`` in one transaction: all of it, or — on any error or cancel — none of it.
 
     ``decisions`` maps a conflict's ``PlanItem.key`` (or its ``local_id``) to
     keep_mine / take_theirs / keep_both; conflicts without a decision get ``default``.
-    A record edited here while the preview was open is treated as a conflict.
+    A record edited here since the plan was made is treated as a conflict. With
+    ``simulate`` nothing is written: ``state`` learns what would have been.
     """
     decisions = dict(decisions or {})
     for choice in [*decisions.values(), default]:
         if choice not in DECISIONS:
             raise MergeError(f"未知的处理方式“{choice}”，应为：{'、'.join(DECISION_LABELS.values())}。")
-    w = _Writer(store, plan)
+    w = _Writer(store, plan, state, simulate)
     total = len(plan.items)
-    with store.db.atomic():
+    with contextlib.nullcontext() if simulate else store.db.atomic():
         for n, item in enumerate(plan.items):
             if n % 200 == 0:
                 check(progress)
@@ -167,15 +189,15 @@ def _apply_item(w: _Writer, item: PlanItem, decision: str) -> None:
         s.unchanged += 1
         return
     status = item.status
-    local = w.table.get(item.local_id) if item.local_id else None
+    local = (w.written.get(item.local_id) or w.state.record(item.local_id)) if item.local_id else None
     if status in (CHANGED, CONFLICT) and local is None:
-        status = NEW  # purged here while the preview was open: import it again
+        status = NEW  # purged here since the plan was made: import it again
     if status == CHANGED and local is not None and (record_digest(w.form, local) != item.local_digest
                                                     or local.get("deleted_at")):
-        status = CONFLICT  # edited here while the preview was open
+        status = CONFLICT  # edited here since the plan was made
     if status == NEW:
         record_id = item.insert_id or new_id()
-        if w.table.get(record_id) is not None or record_id in w.insert_ids:
+        if record_id in w.state.rows or record_id in w.written:
             record_id = new_id()
         w.insert(item, record_id)
         s.inserted += 1
@@ -273,7 +295,7 @@ def history(store: Store) -> list[dict]:
                 "select record_id from import_changes where batch_id = ?", [b["id"]]).fetchall()]
             blocked = _later_batches(store, b, ids)
         out.append({
-            "id": b["id"], "form_id": b["form_id"], "form_name": FORM_NAMES.get(b["form_id"], b["form_id"]),
+            "id": b["id"], "form_id": b["form_id"], "form_name": FORMS[b["form_id"]].short_title if b["form_id"] in FORMS else b["form_id"],
             "file_name": b["file_name"], "file_hash": b["file_hash"], "unit": b["unit"], "city": b["city"],
             "district": b["district"], "imported_at": b["imported_at"], "counts": counts,
             "undone_at": b["undone_at"], "can_undo": not b["undone_at"] and not blocked, "blocked_by": blocked,

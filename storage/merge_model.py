@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from forms.fields import Form
-from forms.identity import natural_key
 from forms.incoming import IncomingRow
-from forms.reference import fold
 
 # How an incoming row relates to the database.
 NEW, IDENTICAL, CHANGED, CONFLICT, INVALID = "new", "identical", "changed", "conflict", "invalid"
@@ -21,17 +18,6 @@ STATUS_LABELS = {NEW: "新增", IDENTICAL: "相同", CHANGED: "更新", CONFLICT
 KEEP_MINE, TAKE_THEIRS, KEEP_BOTH = "keep_mine", "take_theirs", "keep_both"
 DECISIONS = (KEEP_MINE, TAKE_THEIRS, KEEP_BOTH)
 DECISION_LABELS = {KEEP_MINE: "保留本地", TAKE_THEIRS: "采用导入的", KEEP_BOTH: "两条都保留"}
-
-
-def case_natural_key(unit: str, name: str) -> str:
-    """Identity of a hand-filled case that carries no UUID (the needs' one is forms.identity.natural_key)."""
-    return "|".join((fold(unit), fold(name)))
-
-
-def record_natural_key(form: Form, unit: str, values: dict) -> str:
-    if form.id == "cases":
-        return case_natural_key(unit, str(values.get("name") or ""))
-    return natural_key(unit, str(values.get("subject_name") or ""), str(values.get("content") or ""))
 
 
 class MergeError(Exception):
@@ -61,6 +47,7 @@ class PlanItem:
     local_id: str | None = None  # the matching record here
     local_digest: str = ""  # its digest when the plan was made (apply re-checks it)
     insert_id: str | None = None  # id for a new record: the incoming UUID when it is free
+    version: str = ""  # when the row's values were last changed (ISO time), compared with source_updated_at
     diffs: list[FieldDiff] = field(default_factory=list)
     reason: str = ""  # Chinese: why this status (for identical / conflict / invalid)
     problems: dict[str, str] = field(default_factory=dict)  # field key -> Chinese (incomplete draft)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from exports.importing import FilePreview, apply_previews, collect_files, describe, preview_files
+from exports.import_report import describe
+from exports.importing import FilePreview, apply_previews, collect_files, preview_files
 from storage import Store
 from storage.merge import DECISION_LABELS, KEEP_MINE, history, undo_batch
 from ui.qt import (
@@ -112,7 +113,7 @@ class PreviewDialog(QDialog):
         if row < 0:
             return
         item = self.previews[row]
-        lines = describe(item, limit=200)
+        lines = describe(item.plan, limit=200) if item.plan else [item.error]
         self.details.setHtml(f"<h3>{html.escape(item.path.name)}</h3>"
                              + "".join(f"<p>{html.escape(line)}</p>" for line in lines))
         conflicts = item.plan.items_with("conflict") if item.plan else []

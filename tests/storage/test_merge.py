@@ -299,9 +299,13 @@ def test_an_older_file_does_not_overwrite_a_newer_import(store, colleague, tmp_p
     old = export(colleague, tmp_path / "旧.xlsx")
     edit(colleague, "福州闽都鞋业有限公司", status="已匹配资源")
     import_file(store, export(colleague, tmp_path / "新.xlsx"))
-    plan = preview(store, read_file(old))
-    (item,) = plan.items_with(CONFLICT)
-    assert "旧" in item.reason
+    before = snapshot(store)
+    plan, summary = import_file(store, old)
+    assert plan.counts[IDENTICAL] == 3 and not plan.has_changes
+    (item,) = [i for i in plan.items if "旧" in i.reason]
+    assert "比已导入的版本" in item.reason and "保留较新的版本" in item.reason
+    assert any("比已导入的版本旧" in w for w in plan.warnings)
+    assert summary.batch_id is None and snapshot(store) == before
 
 
 def test_an_id_from_a_row_position_is_not_trusted_for_another_enterprise(store, colleague, tmp_path):
