@@ -18,7 +18,7 @@ from exports.xlsx_needs import FIRST_DATA_ROW, SHEET_NAME, TABLE_HEADER_ROW, exp
 from forms import APP_VERSION, NEEDS
 from forms.identity import record_digest
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
-from storage.migrations import MIGRATIONS
+from storage.db import schema_names
 from storage.progress import Cancelled, NullProgress
 from storage.sample import fill
 from tests.tools import require_tool, soffice_convert
@@ -181,7 +181,7 @@ def test_metadata_round_trip(exported):
     assert wb[META_SHEET].sheet_state == "veryHidden"
     meta = read_meta(wb)
     assert meta is not None
-    assert (meta.form_id, meta.schema, meta.app_version) == ("needs", len(MIGRATIONS._migrations), APP_VERSION)
+    assert (meta.form_id, meta.schema, meta.app_version) == ("needs", len(schema_names()), APP_VERSION)
     assert (meta.unit, meta.city, meta.district, meta.year) == ("福州市鼓楼区市场监督管理局", "福州市", "鼓楼区", 2023)
     assert meta.exported_at.startswith(str(dt.date.today().year)) and not meta.consolidated
     assert [r.id for r in meta.records] == ids
