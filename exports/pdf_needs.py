@@ -22,7 +22,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from exports.fonts import FontSet, register_fonts
 from exports.pdf_common import (
@@ -238,7 +238,7 @@ def _count_table(first_head: str, figures: Summary, rows: Sequence[CountRow], fo
         data.append([label, *[str(n) for n in row.counts], str(row.total)])
     # The first column fits the longest label (平潭综合实验区, a category name) on one line if it can.
     pad = 2 * 6 + 1
-    first = min(max(36 * mm, *(label_font.width(r.label) + pad for r in rows)), width * 0.45)
+    first = min(max([36 * mm, *(label_font.width(r.label) + pad for r in rows)]), width * 0.45)
     widths = [first] + [(width - first) / (len(figures.levels) + 1)] * (len(figures.levels) + 1)
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle([
@@ -320,7 +320,8 @@ def _summary_page(figures: Summary, fonts: FontSet, width: float) -> list[Flowab
                     ("RIGHTPADDING", (0, 0), (0, 0), 10 * mm), ("FONT", (0, 0), (-1, -1), fonts.body, 10)])
     categories = _count_table(CATEGORY_HEAD, figures, figures.categories, fonts, table_width)
     categories.hAlign = "LEFT"
-    return [*story, outer, Spacer(1, 5 * mm), categories]
+    # Whole on the next page rather than a line or two at the foot of this one.
+    return [*story, outer, KeepTogether([Spacer(1, 5 * mm), categories])]
 
 
 # ---- the export ------------------------------------------------------------------------

@@ -124,8 +124,7 @@ class ConsolidationPage(QWidget):
         self.board_summary.setText(text)
         self.board_summary.setWordWrap(True)
 
-        self.figures = summary(self.store)
-        self._show_figures(self.figures)
+        self._show_figures(summary(self.store))
         self._refresh_duplicates()
         self.needs.refill_filters()
         self.needs.model.reload()
