@@ -30,7 +30,6 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -39,15 +38,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 
+from exports.compat_reportlab import CellHookTable, DeferredPagesCanvas, without_ascii85
 from exports.fonts import FontSet
 from exports.safefile import atomic_path
 from forms import APP_NAME
 from forms.progress import Progress, check
-
-# Page streams are compressed; encoding them again as ASCII85 only makes the
-# file a quarter bigger and costs a tenth of the export time. This app is the
-# only reportlab user in its process.
-rl_config.useA85 = 0
 
 # ---- text -----------------------------------------------------------------
 
@@ -180,6 +175,11 @@ class TextBlock(Flowable):
             self._for_width = width
         return self._lines or []
 
+    @property
+    def wrapped_lines(self) -> list[str]:
+        """The lines as last wrapped (by ``wrap``), what ``draw`` prints."""
+        return self._lines or []
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
         self.height = len(self.lines_for(availWidth)) * self.breaker.leading
@@ -222,7 +222,7 @@ class TextBlock(Flowable):
 
 # ---- the long table ----------------------------------------------------------
 
-class TextTable(Table):
+class TextTable(CellHookTable):
     """A Table that draws the text of all its :class:`TextBlock` cells in one text object.
 
     Drawing each cell as a flowable (save state, move, new text object, set font,
@@ -237,7 +237,7 @@ class TextTable(Table):
         text = self.canv.beginText()
         font = color = None
         for block, style, (x, y), (width, height) in self._text_cells:
-            lines = block._lines
+            lines = block.wrapped_lines
             if not lines:
                 continue
             b = block.breaker
@@ -262,12 +262,12 @@ class TextTable(Table):
                 baseline -= b.leading
         self.canv.drawText(text)
 
-    def _drawCell(self, cellval, cellstyle, pos, size) -> None:  # noqa: N802 (reportlab's name)
-        cell = cellval[0] if isinstance(cellval, (list, tuple)) and len(cellval) == 1 else cellval
-        if isinstance(cell, TextBlock):
-            self._text_cells.append((cell, cellstyle, pos, size))
-        else:
-            super()._drawCell(cellval, cellstyle, pos, size)
+    def draw_cell(self, value, style, pos, size) -> bool:
+        cell = value[0] if isinstance(value, (list, tuple)) and len(value) == 1 else value
+        if not isinstance(cell, TextBlock):
+            return False
+        self._text_cells.append((cell, style, pos, size))
+        return True
 
 
 @dataclass
@@ -421,33 +421,22 @@ FOOTER_TEXT = "第 {page} 页 共 {total} 页"
 def numbered_canvas(fonts: FontSet, footer_y: float = 12 * mm, size: float = 9) -> type[Canvas]:
     """A canvas class that writes "第 X 页 共 Y 页" once the page count is known.
 
-    Pages are kept until ``save`` (the standard two-pass NumberedCanvas recipe);
+    Pages are kept until ``save`` (``compat_reportlab.DeferredPagesCanvas``);
     the initial font is ours so reportlab's Helvetica never enters the file.
     """
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(DeferredPagesCanvas):
         def __init__(self, *args, **kwargs) -> None:
             kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.body
             kwargs["initialFontSize"] = kwargs.get("initialFontSize") or size
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self.saveState()
-                self.setFont(fonts.body, size)
-                self.setFillColor(colors.black)
-                self.drawCentredString(self._pagesize[0] / 2, footer_y,
-                                       FOOTER_TEXT.format(page=number, total=total))
-                self.restoreState()
-                super().showPage()
-            super().save()
+        def finish_page(self, number: int, total: int) -> None:
+            self.saveState()
+            self.setFont(fonts.body, size)
+            self.setFillColor(colors.black)
+            self.drawCentredString(self.page_width / 2, footer_y, FOOTER_TEXT.format(page=number, total=total))
+            self.restoreState()
 
     return NumberedCanvas
 
@@ -476,7 +465,8 @@ def build_pdf(path: str | Path, story: list[Flowable], pagesize: tuple[float, fl
         frame = Frame(margins.left, margins.bottom, width, height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        doc.build(story, canvasmaker=numbered_canvas(fonts))
+        with without_ascii85():
+            doc.build(story, canvasmaker=numbered_canvas(fonts))
 
 
 # ---- styles ------------------------------------------------------------------

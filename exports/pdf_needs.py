@@ -5,14 +5,14 @@ for 进度 and 取消, no Qt. The columns come from ``forms.NEEDS``; a field add
 appears here without an edit.
 
 In the consolidated mode (a city or the province merging colleagues' lists) a
-summary page comes first: counts by city and coordination level, as a table and
-a bar chart; the list then carries each need's region and reporting unit.
+summary page comes first: counts by place and by need category × coordination
+level (``storage.stats.summary``, the figures the window shows), with a bar chart;
+the list then carries each need's region and reporting unit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from exports.fonts import FontSet, register_fonts
 from exports.pdf_common import (
@@ -43,8 +43,8 @@ from forms import NEEDS
 from forms.fields import Field, Kind
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS, summary_line
 from forms.progress import Progress, check
-from forms.reference import builtin_choices, region_label, regions
-from storage.stats import UNKNOWN_REGION, region_order_key
+from forms.reference import region_label
+from storage.stats import TOTAL, CountRow, Summary, region_order_key, summary
 
 PAGE = landscape(A4)
 MARGINS = Margins(top=20 * mm, bottom=20 * mm, left=20 * mm, right=20 * mm)
@@ -63,9 +63,7 @@ CHART_COLORS = (colors.HexColor("#C0392B"), colors.HexColor("#E0A100"), colors.H
 SEQ_LABEL = "序号"
 REGION_LABEL = "所属地区"
 UNIT_LABEL = "填报单位"
-NO_CITY = UNKNOWN_REGION
-NO_LEVEL = "其他"
-TOTAL = "合计"
+CATEGORY_HEAD = "需求类别"
 LEGEND_NATIONAL = f"{STAR} {FLAG_NATIONAL}"
 LEGEND_PROVINCIAL = f"{STAR} {FLAG_PROVINCIAL}"
 PROGRESS_TEXT = "正在生成 PDF：第 {page} 页……"
@@ -206,11 +204,10 @@ def _header_block(profile: dict, fonts: FontSet, width: float, consolidated: boo
     return table
 
 
-def _summary_block(rows: list[dict], fonts: FontSet, width: float) -> Table:
+def _summary_block(figures: Summary, count: int, fonts: FontSet, width: float) -> Table:
     """The summary line, and a legend showing what the row colours mean."""
     st = styles(fonts)
-    levels = Counter(r.get("coord_level") for r in rows)
-    line = summary_line(len(rows), levels[FLAG_NATIONAL], levels[FLAG_PROVINCIAL])
+    line = summary_line(count, figures.national, figures.provincial)
     legend = [Paragraph(esc(LEGEND_NATIONAL), st.note), Paragraph(esc(LEGEND_PROVINCIAL), st.note)]
     table = Table([[Paragraph(esc(line), st.value), legend[0], legend[1]]],
                   colWidths=[width - 2 * 62 * mm, 62 * mm, 62 * mm])
@@ -229,38 +226,20 @@ def _summary_block(rows: list[dict], fonts: FontSet, width: float) -> Table:
 
 # ---- the consolidated summary page ----------------------------------------------------
 
-def _level_names(rows: list[dict], known: list[str]) -> list[str]:
-    """The built-in levels always (the table looks the same every time), added ones when used."""
-    builtin = builtin_choices().values("coord_levels")
-    present = {r.get("coord_level") or "" for r in rows}
-    names = [v for v in known if v in builtin or v in present]
-    if present - set(names):
-        names.append(NO_LEVEL)
-    return names
-
-
-def _counts(rows: list[dict], known: list[str]) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
-    levels = _level_names(rows, known)
-    counts: Counter[tuple[str, str]] = Counter()
-    for r in rows:
-        city = r.get("city") or ""
-        city = city if city in regions().districts else NO_CITY
-        level = r.get("coord_level") or ""
-        counts[city, level if level in levels else NO_LEVEL] += 1
-    present = {c for c, _level in counts}
-    cities = [c for c in regions().cities if c in present] + ([NO_CITY] if NO_CITY in present else [])
-    return cities, levels, counts
-
-
-def _count_table(cities: list[str], levels: list[str], counts: dict, fonts: FontSet, width: float) -> Table:
-    head = [TextBlock(x, LineBreaker(fonts.heading, 10, 13), "CENTER") for x in ["设区市", *levels, TOTAL]]
+def _count_table(first_head: str, figures: Summary, rows: Sequence[CountRow], fonts: FontSet,
+                 width: float) -> Table:
+    head_font = LineBreaker(fonts.heading, 10, 13)
+    label_font = LineBreaker(fonts.body, 10.5, 12.5)
+    head = [TextBlock(x, head_font, "CENTER") for x in [first_head, *figures.levels, TOTAL]]
     data: list[list] = [head]
-    for city in [*cities, TOTAL]:
-        values = [sum(counts.get((c, lv), 0) for c in cities) if city == TOTAL else counts.get((city, lv), 0)
-                  for lv in levels]
-        data.append([city, *[str(v) for v in values], str(sum(values))])
-    first = 36 * mm  # 平潭综合实验区
-    widths = [first] + [(width - first) / (len(levels) + 1)] * (len(levels) + 1)
+    total_font = LineBreaker(fonts.heading, 10.5, 12.5)
+    for row in [*rows, figures.total]:
+        label = TextBlock(row.label, total_font if row is figures.total else label_font, "CENTER")
+        data.append([label, *[str(n) for n in row.counts], str(row.total)])
+    # The first column fits the longest label (平潭综合实验区, a category name) on one line if it can.
+    pad = 2 * 6 + 1
+    first = min(max([36 * mm, *(label_font.width(r.label) + pad for r in rows)]), width * 0.45)
+    widths = [first] + [(width - first) / (len(figures.levels) + 1)] * (len(figures.levels) + 1)
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle([
         ("FONT", (0, 0), (-1, -1), fonts.body, 10.5),
@@ -270,32 +249,33 @@ def _count_table(cities: list[str], levels: list[str], counts: dict, fonts: Font
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        # Tight enough that 10 cities, one unknown place and the 合计 fit under the page's header.
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ])
-    for j, level in enumerate(levels, start=1):
+    for j, level in enumerate(figures.levels, start=1):
         if level in FLAG_BACKGROUND:
             table.setStyle([("BACKGROUND", (j, 0), (j, 0), FLAG_BACKGROUND[level])])
     return table
 
 
-def _chart(cities: list[str], levels: list[str], counts: dict, fonts: FontSet,
-           width: float, height: float) -> Drawing:
-    """Stacked bars per city, one colour per coordination level (the flag colours' darker kin)."""
+def _chart(figures: Summary, fonts: FontSet, width: float, height: float) -> Drawing:
+    """Stacked bars per place, one colour per coordination level (the flag colours' darker kin)."""
+    places = [r.label for r in figures.regions]
     # initialFontName: the drawing's starting font would otherwise be Helvetica.
     drawing = Drawing(width, height, initialFontName=fonts.body, initialFontSize=8)
-    drawing.add(String(width / 2, height - 14, "各设区市需求数量（按协调层级）", fontName=fonts.heading,
+    drawing.add(String(width / 2, height - 14, f"各{figures.grouping}需求数量（按协调层级）", fontName=fonts.heading,
                        fontSize=11, textAnchor="middle"))
     chart = VerticalBarChart()
     chart.x, chart.y = 34, 48
     chart.width, chart.height = width - 44, height - 100
-    chart.data = [[counts.get((c, lv), 0) for c in cities] for lv in levels]
+    chart.data = [[r.counts[i] for r in figures.regions] for i in range(len(figures.levels))]
     chart.categoryAxis.style = "stacked"
-    chart.categoryAxis.categoryNames = cities
+    chart.categoryAxis.categoryNames = places
     chart.categoryAxis.labels.fontName = fonts.body
     chart.categoryAxis.labels.fontSize = 8
-    chart.categoryAxis.labels.angle = 35 if len(cities) > 5 else 0
-    chart.categoryAxis.labels.boxAnchor = "ne" if len(cities) > 5 else "n"
+    chart.categoryAxis.labels.angle = 35 if len(places) > 5 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(places) > 5 else "n"
     chart.categoryAxis.labels.dy = -2
     chart.valueAxis.labels.fontName = fonts.body
     chart.valueAxis.labels.fontSize = 8
@@ -304,7 +284,7 @@ def _chart(cities: list[str], levels: list[str], counts: dict, fonts: FontSet,
     chart.valueAxis.visibleGrid = 1
     chart.valueAxis.gridStrokeColor = colors.HexColor("#DDDDDD")
     chart.barWidth = 10
-    for i in range(len(levels)):
+    for i in range(len(figures.levels)):
         chart.bars[i].fillColor = CHART_COLORS[min(i, len(CHART_COLORS) - 1)]
         chart.bars[i].strokeColor = None
     drawing.add(chart)
@@ -318,27 +298,30 @@ def _chart(cities: list[str], levels: list[str], counts: dict, fonts: FontSet,
     legend.dx = legend.dy = 7
     legend.dxTextSpace = 4
     legend.deltax = 0
-    legend.autoXPadding = 14
+    legend.autoXPadding = 8
     legend.boxAnchor = "n"
     legend.x, legend.y = width / 2, height - 24
-    legend.colorNamePairs = [(CHART_COLORS[min(i, len(CHART_COLORS) - 1)], lv) for i, lv in enumerate(levels)]
+    legend.colorNamePairs = [(CHART_COLORS[min(i, len(CHART_COLORS) - 1)], lv) for i, lv in enumerate(figures.levels)]
     drawing.add(legend)
     return drawing
 
 
-def _summary_page(rows: list[dict], known_levels: list[str], fonts: FontSet, width: float) -> list[Flowable]:
+def _summary_page(figures: Summary, fonts: FontSet, width: float) -> list[Flowable]:
+    """Figures from ``storage.stats.summary``, as the window and the xlsx show them."""
     st = styles(fonts)
     story: list[Flowable] = [Paragraph("一、汇总情况", st.heading)]
-    cities, levels, counts = _counts(rows, known_levels)
-    if not cities:
+    if not figures.regions:
         return [*story, Paragraph("（没有需求记录）", st.value)]
     table_width = width * 0.52
-    chart = _chart(cities, levels, counts, fonts, width - table_width - 10 * mm, 78 * mm)
-    outer = Table([[_count_table(cities, levels, counts, fonts, table_width), chart]],
+    chart = _chart(figures, fonts, width - table_width - 10 * mm, 78 * mm)
+    outer = Table([[_count_table(figures.grouping, figures, figures.regions, fonts, table_width), chart]],
                   colWidths=[table_width + 10 * mm, width - table_width - 10 * mm])
     outer.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (0, 0), 10 * mm), ("FONT", (0, 0), (-1, -1), fonts.body, 10)])
-    return [*story, outer]
+    categories = _count_table(CATEGORY_HEAD, figures, figures.categories, fonts, table_width)
+    categories.hAlign = "LEFT"
+    # Whole on the next page rather than a line or two at the foot of this one.
+    return [*story, outer, KeepTogether([Spacer(1, 5 * mm), categories])]
 
 
 # ---- the export ------------------------------------------------------------------------
@@ -350,7 +333,7 @@ def export_needs_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
 
     ``ids`` None means every live need in display order; otherwise those needs in
     the given order (the consolidated list sorts by region itself). Runs on a
-    worker thread; raises ``storage.progress.Cancelled`` when 取消 is pressed,
+    worker thread; raises ``forms.progress.Cancelled`` when 取消 is pressed,
     leaving no file behind.
     """
     check(progress)
@@ -362,16 +345,17 @@ def export_needs_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
     st = styles(fonts)
     width, height = frame_size(PAGE, MARGINS)
     title = _title(profile.get("year"), consolidated)
+    figures = summary(store, rows)
 
     story: list[Flowable] = [
         Paragraph("附件1", st.annex),
         Paragraph(esc(title), st.title),
         _header_block(profile, fonts, width, consolidated, today),
         Spacer(1, 2 * mm),
-        _summary_block(rows, fonts, width),
+        _summary_block(figures, len(rows), fonts, width),
     ]
     if consolidated:
-        story += _summary_page(rows, store.choices.values("coord_levels"), fonts, width)
+        story += _summary_page(figures, fonts, width)
         story += [PageBreak(), Paragraph("二、需求明细", st.heading)]
     story.append(Spacer(1, 2 * mm))
     story.append(_needs_table(rows, NEEDS.table_fields, consolidated, fonts, width, height, progress))

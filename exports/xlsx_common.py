@@ -17,7 +17,6 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from copy import copy
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -26,6 +25,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from exports.compat_openpyxl import set_style_array, style_array
 from exports.meta import ExportMeta, MetaRow
 from exports.safefile import atomic_path
 from forms import APP_NAME, APP_VERSION
@@ -210,7 +210,7 @@ class Styles:
         for style in styles:
             wb.add_named_style(style)
         # The registered style's index array, copied into each cell by ``apply``.
-        self._arrays = {style.name: style.as_tuple() for style in styles}
+        self._arrays = {style.name: style_array(style) for style in styles}
 
     def apply(self, cell, name: str) -> None:
         """Same as ``cell.style = name``, several times faster in a 100,000-cell loop.
@@ -218,7 +218,7 @@ class Styles:
         openpyxl's setter looks the name up in a list and compares style
         objects on every call; the result is always this copied array.
         """
-        cell._style = copy(self._arrays[name])
+        set_style_array(cell, self._arrays[name])
 
     TITLE = "万里行标题"
     SUBTITLE = "万里行小标题"
@@ -343,9 +343,9 @@ class ChoiceLists:
 # ---- workbook-level helpers ---------------------------------------------------
 
 def schema_version() -> int:
-    from storage.migrations import MIGRATIONS
+    from storage.db import schema_names
 
-    return len(MIGRATIONS._migrations)
+    return len(schema_names())
 
 
 def now_iso() -> str:

@@ -18,7 +18,6 @@ Layout of the list sheet (``SHEET_NAME``); the import relies on it:
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +35,9 @@ from forms.fields import Field, Kind
 from forms.identity import record_digest
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
 from forms.progress import Progress, check
-from forms.reference import region_label, regions
+from forms.reference import region_label
 from forms.rules import parse_date
+from storage.stats import TOTAL, CountRow, Summary, region_order_key, summary
 
 SHEET_NAME = "需求清单"
 STATS_SHEET_NAME = "汇总统计"
@@ -253,76 +253,56 @@ class NeedsSheet:
 # ---- the consolidated statistics sheet -----------------------------------------
 
 def _region_order(row: dict) -> tuple:
-    regs = regions()
-    cities = regs.cities
-    city = row.get("city") or ""
-    district = row.get("district") or ""
-    ci = cities.index(city) if city in cities else len(cities)
-    districts = regs.districts.get(city, ())
-    di = districts.index(district) + 1 if district in districts else (0 if not district else len(districts) + 1)
-    return (ci, city, di, district, row.get("seq") or 0)
+    return (*region_order_key(row.get("city"), row.get("district")), row.get("seq") or 0)
 
 
-def write_stats(wb: Workbook, rows: Sequence[dict], levels: Sequence[str],
-                categories: Sequence[str], year: int) -> Worksheet:
-    """Counts by city × coordination level and by need category, with bar charts."""
+def write_stats(wb: Workbook, figures: Summary, year: int) -> Worksheet:
+    """Two count tables (places and need categories × coordination level) with bar charts.
+
+    The figures and their labels are ``storage.stats.summary``'s, as the window shows them.
+    """
     from openpyxl.chart import BarChart, Reference
 
     ws = wb.create_sheet(STATS_SHEET_NAME, 1)
-    cities = regions().cities
-    other = "其他/未填"
-    heads = ["设区市", *levels, other, "合计"]
-    by_city: dict[str, Counter] = {}
-    by_category: dict[str, Counter] = {}
-    for row in rows:
-        level = xc.strip_flag_mark(str(row.get("coord_level") or ""))
-        level = level if level in levels else other
-        city = row.get("city") if row.get("city") in cities else "未填地区"
-        by_city.setdefault(city, Counter())[level] += 1
-        cat = row.get("category") or "未填类别"
-        by_category.setdefault(cat, Counter())[level] += 1
-    city_order = [c for c in cities if c in by_city] + (["未填地区"] if "未填地区" in by_city else [])
-    cat_order = [c for c in categories if c in by_category] + sorted(c for c in by_category if c not in categories)
-
+    levels = figures.levels
+    ncols = len(levels) + 2
     total_font = Font(name=xc.BODY_FONT_NAME, size=11, bold=True)
     ws.column_dimensions["A"].width = 28
-    for i in range(2, len(heads) + 1):
+    for i in range(2, ncols + 1):
         ws.column_dimensions[get_column_letter(i)].width = 14
-    xc.merge(ws, 1, 1, 1, len(heads), xc.Styles.TITLE).value = f"{year}年{NEEDS.title}汇总统计"
+    xc.merge(ws, 1, 1, 1, ncols, xc.Styles.TITLE).value = f"{year}年{NEEDS.title}汇总统计"
     ws.row_dimensions[1].height = 36
 
-    def table(top: int, caption: str, first_head: str, order: list[str], data: dict[str, Counter]) -> int:
-        xc.merge(ws, top, 1, top, len(heads), xc.Styles.SUBTITLE).value = caption
+    def table(top: int, caption: str, first_head: str, rows: Sequence[CountRow]) -> int:
+        xc.merge(ws, top, 1, top, ncols, xc.Styles.SUBTITLE).value = caption
         ws.row_dimensions[top].height = 24
-        for i, h in enumerate([first_head, *heads[1:]], start=1):
+        for i, h in enumerate([first_head, *levels, TOTAL], start=1):
             ws.cell(row=top + 1, column=i, value=h).style = xc.Styles.HEADER
         ws.row_dimensions[top + 1].height = 36
         r = top + 2
-        for key in [*order, "合计"]:
-            counts = data.get(key) if key != "合计" else sum(data.values(), Counter())
-            xc.put_text(ws.cell(row=r, column=1), key)
+        for row in [*rows, figures.total]:
+            xc.put_text(ws.cell(row=r, column=1), row.label)
             ws.cell(row=r, column=1).style = xc.Styles.TEXT
-            for i, level in enumerate([*levels, other], start=2):
-                ws.cell(row=r, column=i, value=counts[level]).style = xc.Styles.INT
-            ws.cell(row=r, column=len(heads), value=sum(counts.values())).style = xc.Styles.INT
-            if key == "合计":
-                for i in range(1, len(heads) + 1):
+            for i, n in enumerate([*row.counts, row.total], start=2):
+                ws.cell(row=r, column=i, value=n).style = xc.Styles.INT
+            if row is figures.total:
+                for i in range(1, ncols + 1):
                     ws.cell(row=r, column=i).font = total_font
             ws.row_dimensions[r].height = 20
             r += 1
         return r - 1  # the 合计 row
 
-    city_total = table(3, "一、按设区市和协调层级统计", "设区市", city_order, by_city)
+    city_total = table(3, f"一、按{figures.grouping}和协调层级统计", figures.grouping, figures.regions)
     cat_top = city_total + 3
-    cat_total = table(cat_top, "二、按需求类别统计", "需求类别", cat_order, by_category)
+    cat_total = table(cat_top, "二、按需求类别统计", "需求类别", figures.categories)
 
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "stacked"
     chart.overlap = 100
-    chart.title = "各设区市需求数量（按协调层级）"
+    chart.title = f"各{figures.grouping}需求数量（按协调层级）"
     chart.y_axis.title = "项数"
-    data = Reference(ws, min_col=2, max_col=1 + len(levels) + 1, min_row=4, max_row=city_total - 1)
+    data = Reference(ws, min_col=2, max_col=1 + len(levels), min_row=4, max_row=city_total - 1)
     chart.add_data(data, titles_from_data=True)
     # Series in the colours of the flags: national red, provincial amber.
     for series, color in zip(chart.series, _SERIES_COLORS, strict=False):
@@ -331,20 +311,20 @@ def write_stats(wb: Workbook, rows: Sequence[dict], levels: Sequence[str],
     chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=city_total - 1))
     chart.height, chart.width = 8, 16
     chart.x_axis.delete = chart.y_axis.delete = False  # else newer Excel hides the axes
-    ws.add_chart(chart, f"{get_column_letter(len(heads) + 2)}3")
+    ws.add_chart(chart, f"{get_column_letter(ncols + 2)}3")
 
     chart2 = BarChart()
     chart2.type = "bar"
     chart2.title = "各类别需求数量"
     chart2.legend = None
-    chart2.add_data(Reference(ws, min_col=len(heads), min_row=cat_top + 1, max_row=cat_total - 1),
+    chart2.add_data(Reference(ws, min_col=ncols, min_row=cat_top + 1, max_row=cat_total - 1),
                     titles_from_data=True)
     chart2.series[0].graphicalProperties.solidFill = _SERIES_COLORS[2]
     chart2.set_categories(Reference(ws, min_col=1, min_row=cat_top + 2, max_row=cat_total - 1))
     chart2.x_axis.scaling.orientation = "maxMin"  # categories top-down, as in the table
     chart2.x_axis.delete = chart2.y_axis.delete = False
-    chart2.height, chart2.width = max(8, 0.7 * len(cat_order) + 3), 16
-    ws.add_chart(chart2, f"{get_column_letter(len(heads) + 2)}{cat_top}")
+    chart2.height, chart2.width = max(8, 0.7 * len(figures.categories) + 3), 16
+    ws.add_chart(chart2, f"{get_column_letter(ncols + 2)}{cat_top}")
     xc.setup_page(ws, landscape=True)
     return ws
 
@@ -377,8 +357,8 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
     sheet = NeedsSheet(wb, ws, styles, lists, consolidated)
     sheet.write_title(year)
     sheet.write_header_block(profile, year, today)
-    levels = Counter(xc.strip_flag_mark(str(r.get("coord_level") or "")) for r in rows)
-    sheet.write_note(summary_line(total, levels[FLAG_NATIONAL], levels[FLAG_PROVINCIAL]))
+    figures = summary(store, rows)
+    sheet.write_note(summary_line(total, figures.national, figures.provincial))
     sheet.write_table_header()
 
     meta_rows: list[MetaRow] = []
@@ -392,7 +372,6 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
                 progress.update(n, total, f"正在写入第 {n} / {total} 项需求……")
     sheet.finish()
     if consolidated:
-        write_stats(wb, rows, store.choices.values("coord_levels"),
-                    store.choices.values("need_categories"), year)
+        write_stats(wb, figures, year)
     write_meta(wb, xc.export_meta("needs", profile, meta_rows, consolidated, year))
     return xc.finish(wb, path, total, progress)

@@ -13,6 +13,7 @@ import platformdirs
 import sqlite_utils
 
 from forms import CASES, NEEDS
+from storage.compat_sqlite_utils import migration_names
 from storage.migrations import MIGRATIONS
 
 APP_DIR_NAME = "wanlixing"
@@ -31,7 +32,7 @@ def default_db_path() -> Path:
 
 
 def schema_names() -> list[str]:
-    return [m.name for m in MIGRATIONS._migrations]
+    return migration_names(MIGRATIONS)
 
 
 def open_database(path: str | Path = ":memory:") -> sqlite_utils.Database:
@@ -46,8 +47,7 @@ def open_database(path: str | Path = ":memory:") -> sqlite_utils.Database:
         if not memory:
             # WAL keeps readers (exports in a worker thread) from blocking the
             # window's writes; synchronous=FULL makes each commit survive power loss.
-            with db.ensure_autocommit_on():
-                db.execute("PRAGMA journal_mode = WAL")
+            db.enable_wal()
             db.execute("PRAGMA synchronous = FULL")
         _refuse_newer(db, path)
         MIGRATIONS.apply(db)

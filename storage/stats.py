@@ -1,14 +1,17 @@
 """Consolidation figures: counts by region, level and category, and who has reported.
 
-Used by the 汇总 tab, the statistics page and the consolidated exports.
+Used by the 汇总 tab, the statistics page and the consolidated exports: every figure
+they show is computed here (:func:`summary`) and only rendered there.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
-from forms.reference import builtin_choices, regions
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS
+from forms.reference import regions
 from storage.store import Store
 
 UNKNOWN_REGION = "（未填地区）"
@@ -24,43 +27,118 @@ def region_order_key(city: str | None, district: str | None) -> tuple:
     return (ci, di, city or "", district or "")
 
 
-def by_city_and_level(store: Store) -> list[tuple[str, dict[str, int]]]:
-    """[(city, {level: count, ..., "合计": n})] in region order, only cities present."""
-    return _by_level(store, "ifnull(city, '')", None)
+# ---- the consolidated figures -----------------------------------------------------
+#
+# Computed here once; the 统计图表 tab, the xlsx 汇总统计 sheet and the PDF summary page
+# render these rows as they are (labels, order, columns), so the three always agree.
+
+OTHER_LEVEL = "其他/未填"  # a coordination level outside the choice list, or none
+UNKNOWN_CATEGORY = "（未填类别）"  # "其他" is a real category, so a blank one needs its own name
+CITY_OWN_UNITS = "市本级"  # needs of a city's own units, in a city supervisor's district view
+TOTAL = "合计"
+BY_CITY = "设区市"
+BY_DISTRICT = "县（市、区）"
+
+# (city, district, coordination level, category) -> number of needs
+Facts = Counter[tuple[str, str, str, str]]
 
 
-def by_district_and_level(store: Store, city: str) -> list[tuple[str, dict[str, int]]]:
-    """The same within one city, by district; needs of the city's own units count as "市本级"."""
-    rows = _by_level(store, "case when ifnull(district, '') = '' then '市本级' else district end", city)
-    return sorted(rows, key=lambda item: region_order_key(city, "" if item[0] == "市本级" else item[0]))
+@dataclass(frozen=True)
+class CountRow:
+    """One line of a count table: a place or a category, its count per level column, the total."""
+
+    label: str
+    counts: tuple[int, ...]  # one per ``Summary.levels``
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
 
 
-def by_region_and_level(store: Store) -> tuple[str, list[tuple[str, dict[str, int]]]]:
-    """What a supervisor compares: districts for a city-level unit, cities otherwise.
-    Returns (name of the grouping, rows)."""
+@dataclass(frozen=True)
+class Summary:
+    """Every figure of the consolidated statistics, ready to render."""
+
+    grouping: str  # the head of the places' column: 设区市 or 县（市、区）
+    levels: tuple[str, ...]  # the count columns; OTHER_LEVEL last when any need falls outside the list
+    regions: tuple[CountRow, ...]
+    categories: tuple[CountRow, ...]
+    national: int = 0
+    provincial: int = 0
+
+    @property
+    def total(self) -> CountRow:
+        """The 合计 line; the same under both tables (every need has one place and one category)."""
+        return CountRow(TOTAL, tuple(sum(col) for col in zip(*(r.counts for r in self.regions), strict=True))
+                        if self.regions else (0,) * len(self.levels))
+
+    def flagged(self, row: CountRow) -> int:
+        """How many of the row's needs ask the national or the provincial office to coordinate."""
+        return sum(n for level, n in zip(self.levels, row.counts, strict=True) if level in FLAGGED_LEVELS)
+
+
+def summary(store: Store, rows: Iterable[dict] | None = None) -> Summary:
+    """The consolidated figures of every live need, or of ``rows`` (the needs an export writes).
+
+    A city-level supervisor (profile with a city and no district) compares the city's
+    districts, "市本级" first; anyone else compares cities. Needs from elsewhere still
+    count, each under its own city's name, so the 合计 always equals the list's length.
+    """
+    facts: Facts = Counter()
+    if rows is None:
+        sql = ("select ifnull(city, ''), ifnull(district, ''), ifnull(coord_level, ''), ifnull(category, ''), "
+               "count(*) from needs where deleted_at is null group by 1, 2, 3, 4")
+        for city, district, level, category, n in store.db.execute(sql):
+            facts[city, district, level, category] += n
+    else:
+        for r in rows:
+            facts[r.get("city") or "", r.get("district") or "", r.get("coord_level") or "",
+                  r.get("category") or ""] += 1
     profile = store.profile()
-    if profile.get("city") and not profile.get("district"):
-        return "县（市、区）", by_district_and_level(store, str(profile["city"]))
-    return "设区市", by_city_and_level(store)
+    own_city = str(profile.get("city") or "") if not profile.get("district") else ""
+    return summarise(facts, store.choices.values("coord_levels"), store.choices.values("need_categories"),
+                     own_city)
 
 
-def _by_level(store: Store, group_sql: str, city: str | None) -> list[tuple[str, dict[str, int]]]:
-    levels = store.choices.values("coord_levels")
-    out: dict[str, dict[str, int]] = {}
-    where = "deleted_at is null" + (" and city = ?" if city else "")
-    sql = f"select {group_sql}, ifnull(coord_level, ''), count(*) from needs where {where} group by 1, 2"
-    for place, level, n in store.db.execute(sql, [city] if city else []).fetchall():
-        row = out.setdefault(place or UNKNOWN_REGION, {lv: 0 for lv in levels} | {"其他": 0, "合计": 0})
-        row[level if level in levels else "其他"] += n
-        row["合计"] += n
-    return sorted(out.items(), key=lambda item: region_order_key(item[0], None))
+def summarise(facts: Facts, known_levels: Sequence[str], known_categories: Sequence[str],
+              own_city: str = "") -> Summary:
+    """The rules in one place: which columns, which labels, which order."""
+    used_levels = {level for (_c, _d, level, _k) in facts}
+    levels = tuple(known_levels) + ((OTHER_LEVEL,) if used_levels - set(known_levels) else ())
+    column = {level: i for i, level in enumerate(levels)}
 
+    def place(city: str, district: str) -> tuple[tuple, str]:
+        """(sort key, label) of the row a need counts in."""
+        if own_city and city == own_city:
+            districts = regions().districts.get(city, ())
+            if not district:
+                return (0, -1, ""), CITY_OWN_UNITS
+            return (0, districts.index(district) if district in districts else len(districts), district), district
+        if not city:
+            return (3, 0, ""), UNKNOWN_REGION
+        cities = regions().cities
+        return ((1, cities.index(city), city) if city in cities else (2, 0, city)), city
 
-def by_category(store: Store) -> list[tuple[str, int, int]]:
-    """[(category, all, flagged)] most frequent first."""
-    sql = ("select ifnull(category, ''), count(*), sum(coord_level in (?, ?)) from needs "
-           "where deleted_at is null group by 1 order by 2 desc, 1")
-    return [(c or "（未填）", n, f or 0) for c, n, f in store.db.execute(sql, [FLAG_NATIONAL, FLAG_PROVINCIAL])]
+    category_rank = {c: i for i, c in enumerate(known_categories)}
+
+    def category(name: str) -> tuple[tuple, str]:
+        if not name:
+            return (2, 0, ""), UNKNOWN_CATEGORY
+        return ((0, category_rank[name], name) if name in category_rank else (1, 0, name)), name
+
+    by_place: dict[tuple, list[int]] = {}
+    by_category: dict[tuple, list[int]] = {}
+    for (city, district, level, cat), n in facts.items():
+        i = column.get(level, len(levels) - 1)
+        by_place.setdefault(place(city, district), [0] * len(levels))[i] += n
+        by_category.setdefault(category(cat), [0] * len(levels))[i] += n
+
+    def table(counts: dict[tuple, list[int]]) -> tuple[CountRow, ...]:
+        return tuple(CountRow(label, tuple(c)) for (_key, label), c in sorted(counts.items(), key=lambda kv: kv[0][0]))
+
+    nat = sum(n for (_c, _d, level, _k), n in facts.items() if level == FLAG_NATIONAL)
+    prov = sum(n for (_c, _d, level, _k), n in facts.items() if level == FLAG_PROVINCIAL)
+    return Summary(BY_DISTRICT if own_city else BY_CITY, levels, table(by_place), table(by_category), nat, prov)
 
 
 @dataclass
@@ -120,10 +198,6 @@ def submissions(store: Store) -> list[Submission]:
             continue
         get(city, district, "")
     return sorted(rows.values(), key=lambda s: (region_order_key(s.city, s.district), s.unit))
-
-
-def level_names() -> list[str]:
-    return builtin_choices().values("coord_levels")
 
 
 def likely_duplicates(store: Store) -> list[list[dict]]:

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 from ui.qt import QColor, QPainter, QSize, Qt, QWidget
 
-SERIES_COLOURS = ["#c0392b", "#e67e22", "#7f8c8d", "#95a5a6"]
+# National red and provincial amber first (the flag colours), then greys and blues: the
+# statistics show every level in the store's list plus "其他/未填", so no two series may share one.
+SERIES_COLOURS = ["#c0392b", "#e67e22", "#7f8c8d", "#95a5a6", "#5b7db1", "#c8cdd2", "#34495e", "#a3b8d9"]
 
 
 class StackedBarChart(QWidget):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage import Store
-from storage.stats import by_category, by_region_and_level, level_names, likely_duplicates, submissions
+from storage.stats import BY_CITY, TOTAL, Summary, likely_duplicates, submissions, summary
 from ui.charts import StackedBarChart
 from ui.needs_page import NeedsPage
 from ui.qt import (
@@ -22,7 +22,12 @@ from ui.qt import (
 )
 from ui.rows_model import RowsModel
 
+CATEGORY_HEAD = "需求类别"
 BOARD_HEADERS = ("所属地区", "填报单位", "需求条数", "需国家局协调", "需省局协调", "案例数", "最近导入时间", "报送情况")
+
+
+def _total_colour(row: tuple) -> str | None:
+    return "#f2f2f2" if row[0] == TOTAL else None
 
 
 def _table(model) -> QTableView:
@@ -67,10 +72,11 @@ class ConsolidationPage(QWidget):
         board_layout.addWidget(self.board_view)
         self.tabs.addTab(board, "报送情况")
 
+        # Both tables show storage.stats.summary's rows as the xlsx and the PDF print them.
         self.level_chart = StackedBarChart("")
-        self.category_chart = StackedBarChart("各需求类别需求数")
-        self.level_model = RowsModel(("设区市", *level_names(), "合计"))
-        self.category_model = RowsModel(("需求类别", "需求数", "其中需国家/省局协调"))
+        self.category_chart = StackedBarChart("各需求类别需求数（按协调层级）")
+        self.level_model = RowsModel((BY_CITY, TOTAL), colour=_total_colour)
+        self.category_model = RowsModel((CATEGORY_HEAD, TOTAL), colour=_total_colour)
         stats = QSplitter(Qt.Orientation.Vertical)
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.level_chart)
@@ -118,21 +124,20 @@ class ConsolidationPage(QWidget):
         self.board_summary.setText(text)
         self.board_summary.setWordWrap(True)
 
-        levels = level_names()
-        grouping, table = by_region_and_level(self.store)
-        self.level_chart.title = f"各{grouping}需求数（按协调层级）"
-        self.level_model.headers[0] = grouping
-        self.level_model.set_rows([(city, *(row[lv] for lv in levels), row["合计"]) for city, row in table])
-        self.level_chart.set_data([city for city, _ in table],
-                                  [(lv, [row[lv] for _c, row in table]) for lv in levels])
-        categories = by_category(self.store)
-        self.category_model.set_rows(categories)
-        self.category_chart.set_data([c for c, _n, _f in categories],
-                                     [("需国家/省局协调", [f for _c, _n, f in categories]),
-                                      ("本地解决及其他", [n - f for _c, n, f in categories])])
+        self._show_figures(summary(self.store))
         self._refresh_duplicates()
         self.needs.refill_filters()
         self.needs.model.reload()
+
+    def _show_figures(self, figures: Summary) -> None:
+        levels = figures.levels
+        self.level_chart.title = f"各{figures.grouping}需求数（按协调层级）"
+        for model, head, rows, chart in ((self.level_model, figures.grouping, figures.regions, self.level_chart),
+                                         (self.category_model, CATEGORY_HEAD, figures.categories,
+                                          self.category_chart)):
+            model.set_rows([(r.label, *r.counts, r.total) for r in [*rows, figures.total]] if rows else [],
+                           headers=(head, *levels, TOTAL))
+            chart.set_data([r.label for r in rows], [(lv, [r.counts[i] for r in rows]) for i, lv in enumerate(levels)])
 
     def _refresh_duplicates(self) -> None:
         if self.tabs.currentWidget() is not self.duplicates_tab:

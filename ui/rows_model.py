@@ -15,9 +15,11 @@ class RowsModel(QAbstractTableModel):
         self.rows: list[tuple] = []
         self._colour = colour
 
-    def set_rows(self, rows: Sequence[tuple]) -> None:
+    def set_rows(self, rows: Sequence[tuple], headers: Sequence[str] | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        if headers is not None:
+            self.headers = list(headers)
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008

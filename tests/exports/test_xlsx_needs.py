@@ -19,7 +19,7 @@ from forms import APP_VERSION, NEEDS
 from forms.identity import record_digest
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
 from forms.progress import Cancelled, NullProgress
-from storage.migrations import MIGRATIONS
+from storage.db import schema_names
 from storage.sample import fill
 from tests.tools import require_tool, soffice_convert
 
@@ -181,7 +181,7 @@ def test_metadata_round_trip(exported):
     assert wb[META_SHEET].sheet_state == "veryHidden"
     meta = read_meta(wb)
     assert meta is not None
-    assert (meta.form_id, meta.schema, meta.app_version) == ("needs", len(MIGRATIONS._migrations), APP_VERSION)
+    assert (meta.form_id, meta.schema, meta.app_version) == ("needs", len(schema_names()), APP_VERSION)
     assert (meta.unit, meta.city, meta.district, meta.year) == ("福州市鼓楼区市场监督管理局", "福州市", "鼓楼区", 2023)
     assert meta.exported_at.startswith(str(dt.date.today().year)) and not meta.consolidated
     assert [r.id for r in meta.records] == ids
@@ -288,15 +288,17 @@ def test_consolidated(tmp_path):
     assert stats["A1"].value == "2023年知识产权服务万里行活动需求清单汇总统计"
     header = [c.value for c in stats[4]]
     assert header[:4] == ["设区市", FLAG_NATIONAL, FLAG_PROVINCIAL, "本地解决"]
+    assert "其他/未填" not in header  # every need has a listed level: no column for others
+    total_col = header.index("合计") + 1
     table = {}
     r = 5
     while stats.cell(r, 1).value != "合计":
-        table[stats.cell(r, 1).value] = [stats.cell(r, c).value for c in range(2, 7)]
+        table[stats.cell(r, 1).value] = [stats.cell(r, c).value for c in range(2, total_col + 1)]
         r += 1
     fuzhou = [x for x in rows.values() if x["city"] == "福州市"]
     assert table["福州市"][0] == sum(x["coord_level"] == FLAG_NATIONAL for x in fuzhou)
     assert table["福州市"][-1] == len(fuzhou)
-    assert stats.cell(r, 6).value == 300
+    assert stats.cell(r, total_col).value == 300
     assert list(table) == [c for c in cities if c in table]
     assert len(stats._charts) == 2
 

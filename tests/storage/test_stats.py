@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from storage.stats import by_category, by_city_and_level, submissions
+from storage.stats import OTHER_LEVEL, UNKNOWN_CATEGORY, UNKNOWN_REGION, submissions, summary
 
 BASE = {"category": "商标品牌建设", "content": "x", "subject_name": "某公司"}
 
@@ -14,17 +14,44 @@ def test_counts_by_city_and_level_in_region_order(store):
     add(store, 2, "厦门市", "思明区", "思明区局", "需国家知识产权局协调")
     add(store, 3, "福州市", "鼓楼区", "鼓楼区局", "本地解决")
     add(store, 1, "福州市", "台江区", "台江区局", "需省知识产权局协调")
-    table = by_city_and_level(store)
-    assert [city for city, _ in table] == ["福州市", "厦门市"]
-    fuzhou = dict(table)["福州市"]
-    assert fuzhou["本地解决"] == 3 and fuzhou["需省知识产权局协调"] == 1 and fuzhou["合计"] == 4
-    assert dict(table)["厦门市"]["需国家知识产权局协调"] == 2
+    s = summary(store)
+    assert s.grouping == "设区市"
+    assert s.levels == ("需国家知识产权局协调", "需省知识产权局协调", "本地解决")  # nothing outside: no 其他 column
+    assert [(r.label, r.counts, r.total) for r in s.regions] == [("福州市", (0, 1, 3), 4), ("厦门市", (2, 0, 0), 2)]
+    assert (s.total.label, s.total.counts, s.total.total) == ("合计", (2, 1, 3), 6)
+    assert (s.national, s.provincial) == (2, 1)
 
 
 def test_by_category_counts_flagged(store):
     add(store, 2, "福州市", "鼓楼区", "鼓楼区局", "需国家知识产权局协调")
     add(store, 1, "福州市", "鼓楼区", "鼓楼区局", "本地解决", category="地理标志培育与运用")
-    assert by_category(store) == [("商标品牌建设", 2, 2), ("地理标志培育与运用", 1, 0)]
+    s = summary(store)
+    # The choice list's order (商标品牌建设 comes before 地理标志培育与运用 there).
+    assert [(r.label, r.total, s.flagged(r)) for r in s.categories] == [("商标品牌建设", 2, 2),
+                                                                      ("地理标志培育与运用", 1, 0)]
+
+
+def test_blank_and_unknown_values_have_one_label_each(store):
+    add(store, 1, "", "", "某单位", "本地解决", category="")
+    add(store, 1, "福州", "", "某单位", "", category="自创类别")  # a city outside the region list
+    add(store, 1, "莆田市", "", "莆田市局", "乱填的层级")
+    add(store, 1, "福州市", "鼓楼区", "鼓楼区局", "需国家知识产权局协调", category="其他")
+    s = summary(store)
+    assert s.levels[-1] == OTHER_LEVEL
+    assert [(r.label, r.counts) for r in s.regions] == [
+        ("福州市", (1, 0, 0, 0)), ("莆田市", (0, 0, 0, 1)), ("福州", (0, 0, 0, 1)), (UNKNOWN_REGION, (0, 0, 1, 0))]
+    assert [r.label for r in s.categories] == ["商标品牌建设", "其他", "自创类别", UNKNOWN_CATEGORY]
+    assert s.total.total == 4
+    # The same figures from the rows an export writes as from the database.
+    assert summary(store, store.needs.rows()) == s
+
+
+def test_levels_added_by_the_officer_are_columns(store):
+    store.add_choice("coord_levels", "需市局协调")
+    add(store, 1, "福州市", "鼓楼区", "鼓楼区局", "需市局协调")
+    s = summary(store)
+    assert s.levels == ("需国家知识产权局协调", "需省知识产权局协调", "本地解决", "需市局协调")
+    assert s.regions[0].counts == (0, 0, 0, 1)
 
 
 def test_submissions_board_lists_missing_districts(store):
@@ -50,18 +77,17 @@ def test_province_expects_every_city(store):
 
 
 def test_city_supervisor_compares_districts(store):
-    from storage.stats import by_region_and_level
-
     store.set_profile({**store.profile(), "unit": "福州市市场监督管理局", "district": ""})
     add(store, 2, "福州市", "台江区", "台江区局", "本地解决")
     add(store, 1, "福州市", "鼓楼区", "鼓楼区局", "需国家知识产权局协调")
     add(store, 1, "福州市", "", "福州市局", "本地解决")
-    add(store, 5, "厦门市", "思明区", "思明区局", "本地解决")  # another city: not in this view
-    grouping, rows = by_region_and_level(store)
-    assert grouping == "县（市、区）"
-    assert [(place, row["合计"]) for place, row in rows] == [("市本级", 1), ("鼓楼区", 1), ("台江区", 2)]
+    add(store, 5, "厦门市", "思明区", "思明区局", "本地解决")  # another city: counted under its name, last
+    s = summary(store)
+    assert s.grouping == "县（市、区）"
+    assert [(r.label, r.total) for r in s.regions] == [("市本级", 1), ("鼓楼区", 1), ("台江区", 2), ("厦门市", 5)]
+    assert s.total.total == 9
     store.set_profile({**store.profile(), "city": ""})
-    assert by_region_and_level(store)[0] == "设区市"
+    assert summary(store).grouping == "设区市"
 
 
 def test_likely_duplicates_across_units(store):

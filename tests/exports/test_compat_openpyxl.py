@@ -1,0 +1,55 @@
+"""exports/compat_openpyxl.py: what it relies on in openpyxl still exists and behaves.
+
+A failure here after upgrading openpyxl names the internal that changed; fix the
+compat module (and only it), or keep the upper bound in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import openpyxl
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.styleable import StyleableObject
+
+from exports.compat_openpyxl import set_style_array, style_array
+
+
+def _registered(wb: openpyxl.Workbook) -> NamedStyle:
+    style = NamedStyle("测试样式", font=Font(name="宋体", size=13, bold=True),
+                       fill=PatternFill("solid", fgColor="FFC7CE"), alignment=Alignment(horizontal="center"))
+    wb.add_named_style(style)
+    return style
+
+
+def test_the_internals_exist():
+    wb = openpyxl.Workbook()
+    array = style_array(_registered(wb))
+    assert isinstance(array, StyleArray)
+    assert "_style" in StyleableObject.__slots__  # where a cell keeps its style array
+    cell = wb.active["A1"]
+    assert isinstance(cell, Cell) and (cell._style is None or isinstance(cell._style, StyleArray))
+    cell.font = Font(bold=True)
+    assert isinstance(cell._style, StyleArray)
+
+
+def test_a_copied_array_is_the_same_as_setting_the_style_by_name(tmp_path):
+    wb = openpyxl.Workbook()
+    array = style_array(_registered(wb))
+    ws = wb.active
+    ws["A1"].style = "测试样式"
+    set_style_array(ws["B1"], array)
+    set_style_array(ws["C1"], array)
+    assert ws["B1"].style == "测试样式"
+    assert ws["B1"]._style == ws["A1"]._style
+    assert ws["B1"]._style is not ws["C1"]._style  # a copy: changing one cell leaves the other alone
+    ws["C1"].font = Font(name="黑体")
+    assert ws["B1"].font.name == "宋体"
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    again = openpyxl.load_workbook(path).active
+    for ref in ("A1", "B1"):
+        cell = again[ref]
+        assert cell.style == "测试样式"
+        assert (cell.font.name, cell.font.sz, cell.font.b) == ("宋体", 13, True)
+        assert cell.fill.fgColor.rgb == "00FFC7CE" and cell.alignment.horizontal == "center"
