@@ -33,6 +33,7 @@ from storage.merge_model import (
 from storage.progress import Progress, check
 from storage.records import RecordTable, new_id, now_iso
 from storage.store import Store
+from storage.transaction import write_transaction
 
 FORM_NAMES = {"needs": "需求清单", "cases": "优秀案例"}
 
@@ -144,7 +145,7 @@ def apply(store: Store, plan: ImportPlan, decisions: Mapping[str, str] | None = 
             raise MergeError(f"未知的处理方式“{choice}”，应为：{'、'.join(DECISION_LABELS.values())}。")
     w = _Writer(store, plan)
     total = len(plan.items)
-    with store.db.atomic():
+    with write_transaction(store.db):
         for n, item in enumerate(plan.items):
             if n % 200 == 0:
                 check(progress)
@@ -232,7 +233,7 @@ def undo_batch(store: Store, batch_id: str) -> UndoSummary:
         raise MergeError(f"之后导入的“{'”“'.join(later)}”也修改了这次导入的记录。请先撤销那次导入，再撤销这一次。")
     summary = UndoSummary(batch_id, batch["file_name"], 0, 0, 0)
     db = store.db
-    with db.atomic():
+    with write_transaction(db):
         for change in reversed(changes):
             table = change["record_table"]
             if table not in ("needs", "cases"):
