@@ -42,7 +42,8 @@ class MainWindow(QMainWindow):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.unit_label = QLabel()
         self.statusBar().addPermanentWidget(self.unit_label)
-        self.statusBar().addPermanentWidget(QLabel(strings.SAVED_NOTE))
+        self.saved_label = QLabel(strings.SAVED_NOTE)
+        self.statusBar().addPermanentWidget(self.saved_label)
         self._update_unit()
         self._build_menus()
 
@@ -54,6 +55,8 @@ class MainWindow(QMainWindow):
 
     def _on_changes(self, changes: OpChanges) -> None:
         # The pages refresh themselves from ``changes``; here only the window's own parts.
+        self.saved_label.setText(strings.SAVED_NOTE)
+        self.saved_label.setStyleSheet("")
         if changes.profile:
             self._update_unit()
         # The consolidated figures cost a full pass: recomputed for an edit only while shown, and
@@ -62,6 +65,9 @@ class MainWindow(QMainWindow):
             self.consolidation_page.refresh()
 
     def _edit_failed(self, text: str) -> None:
+        # Never leave "all saved" on screen next to a failed edit.
+        self.saved_label.setText(strings.NOT_SAVED_NOTE)
+        self.saved_label.setStyleSheet("color: #c0392b; font-weight: bold;")
         self.statusBar().showMessage(text, 15000)
         QMessageBox.warning(self, APP_NAME, text)
 

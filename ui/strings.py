@@ -40,6 +40,7 @@ MENU_HELP = "帮助"
 QUIT = "退出"
 ABOUT = "关于"
 SAVED_NOTE = "所有修改已自动保存到本机数据库"
+NOT_SAVED_NOTE = "⚠ 最近一次修改没有保存"
 
 PASTE_ADDED = "已粘贴 {n} 行，作为新需求添加在末尾。"
 PASTE_SET = "已粘贴到 {n} 个单元格。"
