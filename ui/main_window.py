@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
     def edit_profile(self) -> None:
         from ui.profile_dialog import ProfileDialog
 
+        self.cases_page.editor.flush()
         if ProfileDialog(self.store, parent=self).exec():
             # The profile's unit is copied onto the records entered here.
             self.undo.notify(OpChanges(frozenset({"needs", "cases"}), profile=True))
@@ -200,6 +201,7 @@ class MainWindow(QMainWindow):
     def edit_choices(self) -> None:
         from ui.choices_dialog import ChoicesDialog
 
+        self.cases_page.editor.flush()
         ChoicesDialog(self.undo, self).exec()  # it announces its changes through the history
 
     def open_recycle(self) -> None:
