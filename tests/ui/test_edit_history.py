@@ -14,7 +14,7 @@ from storage import Store
 from tests.lockholder import write_lock_held
 from tests.ui.test_needs_window import type_into_cell
 from tests.ui.typing import type_text
-from ui.qt import QMessageBox
+from ui.qt import QMessageBox, Qt
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,25 +82,37 @@ def test_case_edits_can_be_undone(qtbot, app_window):
 
 
 def test_new_case_category_reaches_the_open_case_editor(qtbot, app_window):
+    """The bug: after 设置 → 选项管理 added a case category, the open case editor still offered
+    the old list and marked the new value "不在列表中"."""
     from ui.choices_dialog import EXTENDABLE, ChoicesDialog
+    from ui.qt import QApplication, QTimer
 
     window = app_window()
     window.tabs.setCurrentIndex(1)
     page = window.cases_page
     case_id = page.add_case()
     list_name = next(name for name, label in EXTENDABLE if label.startswith("优秀案例") and "类别" in label)
-    dialog = ChoicesDialog(window.undo, window)
-    qtbot.addWidget(dialog)
-    dialog.list_box.setCurrentIndex(dialog.list_box.findData(list_name))
-    dialog.new_value.setText("数据知识产权保护")
-    dialog.add()
-    dialog.close()
+    seen: list[int] = []
+
+    def in_the_dialog() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ChoicesDialog) and w.isVisible())
+        dialog.list_box.setCurrentIndex(dialog.list_box.findData(list_name))
+        type_text(qtbot, dialog.new_value, "数据知识产权保护")
+        qtbot.keyClick(dialog.new_value, Qt.Key.Key_Return)
+        seen.append(dialog.values.count())
+        dialog.accept()
+
+    QTimer.singleShot(0, in_the_dialog)
+    menu = next(a for a in window.menuBar().actions() if a.text() == "设置").menu()
+    next(a for a in menu.actions() if a.text() == "选项管理…").trigger()  # modal: runs in_the_dialog
+    assert seen
     combo = page.editor.form.editors["category"]
     i = combo.findText("数据知识产权保护")
     assert i > 0
     combo.setCurrentIndex(i)
     page.editor.flush()
     assert page.editor.form.errors["category"].isHidden()
+    assert "不在列表中" not in page.editor.form.errors["category"].text()
     assert window.store.cases.get(case_id)["category"] == "数据知识产权保护"
     page.editor.grab().save("/tmp/writers_new_category.png")
 
