@@ -24,6 +24,7 @@ from collections.abc import Callable
 from storage import Store
 from storage.ops import EditRefused, OpChanges, Operations, OpResult, UndoEntry
 from storage.transaction import WriteFailed
+from ui import strings
 from ui.qt import QUndoCommand, QUndoStack, Signal
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,10 @@ class EditHistory(QUndoStack):
             log.warning("edit not saved: %s", exc, exc_info=exc.__cause__ or exc)
             self.failed.emit(str(exc))
             return None
+        except Exception:  # a bug: still never claim the edit was saved (it was rolled back)
+            log.exception("edit failed unexpectedly")
+            self.failed.emit(strings.EDIT_NOT_SAVED)
+            return None
         if result.undo is not None:
             self.push(OpCommand(self, result.undo))
         if result.changes != OpChanges():
@@ -68,11 +73,16 @@ class EditHistory(QUndoStack):
     def _replay(self, command: OpCommand, backwards: bool) -> None:
         try:
             changes = (self.ops.undo if backwards else self.ops.redo)(command.entry)
-        except (WriteFailed, EditRefused) as exc:
-            log.warning("undo/redo refused: %s", exc, exc_info=exc.__cause__ or exc)
+        except Exception as exc:
+            if isinstance(exc, (WriteFailed, EditRefused)):
+                log.warning("undo/redo refused: %s", exc, exc_info=exc.__cause__ or exc)
+                text = str(exc)
+            else:
+                log.exception("undo/redo failed unexpectedly")
+                text = strings.EDIT_NOT_SAVED
             # QUndoStack drops an obsolete command instead of pretending it ran.
             command.setObsolete(True)
-            self.failed.emit(str(exc))
+            self.failed.emit(text)
             return
         self.changed.emit(changes)
 

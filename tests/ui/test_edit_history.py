@@ -167,3 +167,13 @@ def test_second_window_on_one_database_is_refused(qtbot, db_path, monkeypatch):
     lock = instance_lock.acquire(db_path)
     assert lock is not None
     lock.unlock()
+
+
+def test_a_bug_in_an_edit_is_never_reported_as_saved(qtbot, app_window, monkeypatch):
+    shown = capture_warnings(monkeypatch)
+    window = app_window()
+    window.needs_page.add_need()
+    (need,) = window.store.needs.ids()
+    assert window.undo.run(lambda ops: ops.set_values("needs", {need: {"no_such_column": "x"}})) is None
+    assert len(shown) == 1 and "没有保存" in shown[0] and "已保存" not in shown[0]
+    assert window.undo.count() == 1
