@@ -40,7 +40,9 @@ RECORD_TABLES = ("needs", "cases")
 
 
 class EditRefused(Exception):
-    """An undo or redo that would overwrite a newer version; the message is Chinese."""
+    """An edit that must not be applied (an undo over a newer version, one image too many).
+
+    The message is a Chinese sentence for the officer."""
 
 
 @dataclass(frozen=True)
@@ -236,9 +238,18 @@ class Operations:
         for record_id, row in t.get_many(list(ids)).items():
             self._stamps[record_id] = row.get("updated_at")
 
-    def stamp_changed(self, table: str, record_id: str) -> None:
-        """A write outside these operations (a case image) that this window made itself."""
-        self._remember(self.table(table), [record_id])
+    # ---- case images (not undoable: the image list is edited directly) -------------
+    def add_image(self, case_id: str, name: str, data: bytes, mime: str) -> OpResult:
+        try:
+            self.store.add_image(case_id, name, data, mime)
+        except ValueError as exc:  # more images than the form allows: a Chinese sentence
+            raise EditRefused(str(exc)) from exc
+        self._remember(self.store.cases, [case_id])  # our own write: undo of earlier edits stays allowed
+        return OpResult(OpChanges(frozenset({"cases"}), frozenset({case_id})), None)
+
+    def remove_image(self, case_id: str, image_id: str) -> OpResult:
+        self.store.remove_image(image_id)
+        return OpResult(OpChanges(frozenset({"cases"}), frozenset({case_id})), None)
 
     @staticmethod
     def _changes(steps: Sequence[Step]) -> OpChanges:

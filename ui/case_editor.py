@@ -16,7 +16,6 @@ from forms import CASES
 from forms.cases import CONTENT_GROUP, CONTENT_LIMIT
 from forms.validation import group_length
 from storage.ops import OpChanges
-from storage.transaction import WriteFailed
 from ui import strings
 from ui.form_widget import FormWidget
 from ui.qt import (
@@ -133,8 +132,8 @@ class CaseEditor(QWidget):
             return  # our own autosave: the form already shows it
         if changes.choices:
             self.form.set_choices(self.store.choices)
-        if self.case_id and (self.case_id in changes.ids or changes.choices or changes.profile):
-            self._pending = {}
+        if self.case_id and (self.case_id in changes.ids or changes.choices or changes.profile) \
+                and not self._pending:  # never reload over typing that is not yet saved
             record = self.store.cases.get(self.case_id) or {}
             self._record = {} if record.get("deleted_at") else record
             self.setEnabled(bool(self._record))
@@ -184,20 +183,16 @@ class CaseEditor(QWidget):
         if QImage.fromData(data).isNull():
             QMessageBox.warning(self, strings.IMAGES, strings.IMAGE_ERROR.format(name=path.name))
             return False
-        try:
-            self.store.add_image(self.case_id, path.name, data, mimetypes.guess_type(path.name)[0] or "image/png")
-        except (ValueError, WriteFailed) as exc:
-            QMessageBox.warning(self, strings.IMAGES, str(exc))
-            return False
-        self.history.ops.stamp_changed("cases", self.case_id)  # our own write: undo stays allowed
+        mime = mimetypes.guess_type(path.name)[0] or "image/png"
+        case_id = self.case_id
+        if self.history.run(lambda ops: ops.add_image(case_id, path.name, data, mime)) is None:
+            return False  # the window has said why
         self._load_images()
         return True
 
     def remove_image(self) -> None:
         item = self.images.currentItem()
-        if item is not None:
-            try:
-                self.store.remove_image(item.data(Qt.ItemDataRole.UserRole))
-            except WriteFailed as exc:
-                QMessageBox.warning(self, strings.IMAGES, str(exc))
+        if item is not None and self.case_id:
+            case_id, image_id = self.case_id, item.data(Qt.ItemDataRole.UserRole)
+            self.history.run(lambda ops: ops.remove_image(case_id, image_id))
             self._load_images()

@@ -177,3 +177,28 @@ def test_a_bug_in_an_edit_is_never_reported_as_saved(qtbot, app_window, monkeypa
     assert window.undo.run(lambda ops: ops.set_values("needs", {need: {"no_such_column": "x"}})) is None
     assert len(shown) == 1 and "没有保存" in shown[0] and "已保存" not in shown[0]
     assert window.undo.count() == 1
+
+
+def test_image_limit_and_image_writes_go_through_the_history(qtbot, app_window, tmp_path, monkeypatch):
+    from forms.cases import MAX_IMAGES
+    from ui.qt import QImage
+
+    shown = capture_warnings(monkeypatch)
+    window = app_window()
+    page = window.cases_page
+    case_id = page.add_case()
+    type_text(qtbot, page.editor.form.editors["name"], "图片案例")
+    page.editor.flush()
+    png = tmp_path / "现场.png"
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(0xFF2060A0)
+    image.save(str(png))
+    for _ in range(MAX_IMAGES):
+        assert page.editor.add_image(png)
+    assert not page.editor.add_image(png)
+    assert shown == [f"每个案例最多 {MAX_IMAGES} 张图片。"]
+    assert len(window.store.images(case_id)) == MAX_IMAGES
+    # Adding images changed updated_at, but it was this window: undoing the name is still allowed.
+    window.undo_edit()
+    assert not window.store.cases.get(case_id)["name"]
+    assert len(shown) == 1
