@@ -56,15 +56,27 @@ def test_lock_held_past_the_timeout_fails_and_says_not_saved(file_store, db_path
     assert [r["subject_name"] for r in Store.open(db_path).needs.rows()] == ["甲公司"]
 
 
-def test_cli_import_waits_for_the_window(file_store, db_path):
-    source = ROOT / "tests" / "data" / "handfilled_needs_gulou.xlsx"
+def run_cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_command_line_waits_for_the_window(file_store, db_path, tmp_path):
+    """import, sample and export while another process (the window) holds the write lock."""
+    source = ROOT / "tests" / "data" / "handfilled_needs_gulou.xlsx"
     with write_lock_held(db_path, 3):
-        done = subprocess.run([sys.executable, "main.py", "import", str(source), "--db", str(db_path)],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "意外错误" not in done.stdout + done.stderr
-    assert len(Store.open(db_path).needs.rows()) > 0
+        imported = run_cli("import", str(source), "--db", str(db_path))
+    assert imported.returncode == 0, imported.stderr
+    assert "意外错误" not in imported.stdout + imported.stderr
+    assert len(Store.open(db_path).needs.rows()) == 4
+    with write_lock_held(db_path, 3):
+        sampled = run_cli("sample", "--db", str(db_path), "--needs", "5", "--cases", "1")
+        exported = run_cli("export", "needs", "--db", str(db_path), "--out", str(tmp_path / "清单.xlsx"))
+    assert sampled.returncode == 0, sampled.stderr
+    assert exported.returncode == 0, exported.stderr
+    assert len(Store.open(db_path).needs.rows()) == 9
+    assert (tmp_path / "清单.xlsx").stat().st_size > 0
 
 
 def test_nested_transactions_are_savepoints(store):
