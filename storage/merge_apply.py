@@ -34,6 +34,7 @@ from storage.merge_model import (
 from storage.merge_state import MergeState
 from storage.records import RecordTable, new_id, now_iso
 from storage.store import Store
+from storage.transaction import write_transaction
 
 
 def table_of(store: Store, form_id: str) -> RecordTable:
@@ -166,7 +167,7 @@ def apply_plan(store: Store, plan: ImportPlan, state: MergeState, decisions: Map
             raise MergeError(f"未知的处理方式“{choice}”，应为：{'、'.join(DECISION_LABELS.values())}。")
     w = _Writer(store, plan, state, simulate)
     total = len(plan.items)
-    with contextlib.nullcontext() if simulate else store.db.atomic():
+    with contextlib.nullcontext() if simulate else write_transaction(store.db):
         for n, item in enumerate(plan.items):
             if n % 200 == 0:
                 check(progress)
@@ -254,7 +255,7 @@ def undo_batch(store: Store, batch_id: str) -> UndoSummary:
         raise MergeError(f"之后导入的“{'”“'.join(later)}”也修改了这次导入的记录。请先撤销那次导入，再撤销这一次。")
     summary = UndoSummary(batch_id, batch["file_name"], 0, 0, 0)
     db = store.db
-    with db.atomic():
+    with write_transaction(db):
         for change in reversed(changes):
             table = change["record_table"]
             if table not in ("needs", "cases"):

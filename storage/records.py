@@ -1,6 +1,7 @@
 """Reads and writes of one form's records (needs or cases), shared by both forms.
 
-Every write runs in ``db.atomic()`` and commits before returning: an edit the
+Every write runs in ``write_transaction`` (``BEGIN IMMEDIATE``: it waits for another
+writer instead of failing) and commits before returning: an edit the
 window has acknowledged is on disk. Rows come back as plain dicts.
 """
 
@@ -15,6 +16,7 @@ import sqlite_utils
 from forms.fields import Form
 from forms.reference import ChoiceLists
 from forms.validation import is_complete
+from storage.transaction import write_transaction
 
 
 def now_iso() -> str:
@@ -141,14 +143,14 @@ class RecordTable:
             )
             row["complete"] = int(is_complete(self.form, row, self.choices))
             rows.append(row)
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db[self.table].insert_all(rows, alter=False)
         return [r["id"] for r in rows]
 
     def update(self, record_id: str, values: Mapping[str, object], touch: bool = True) -> dict:
         """Write some fields; returns the updated row."""
         values = self._clean(values)
-        with self.db.atomic():
+        with write_transaction(self.db):
             current = self.get(record_id)
             if current is None:
                 raise KeyError(record_id)
@@ -161,7 +163,7 @@ class RecordTable:
 
     def set_deleted(self, ids: Sequence[str], deleted: bool) -> None:
         stamp = now_iso() if deleted else None
-        with self.db.atomic():
+        with write_transaction(self.db):
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
                 marks = ",".join("?" * len(chunk))
@@ -170,7 +172,7 @@ class RecordTable:
                 )
 
     def purge_deleted(self) -> int:
-        with self.db.atomic():
+        with write_transaction(self.db):
             if self.table == "cases":
                 self.db.execute(
                     "delete from case_images where case_id in (select id from cases where deleted_at is not null)"
@@ -180,7 +182,7 @@ class RecordTable:
 
     def recompute_complete(self) -> None:
         """Re-validate every record (after the choice lists changed)."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             for row in self.db.query(f"select * from [{self.table}]"):
                 flag = int(is_complete(self.form, row, self.choices))
                 if flag != row["complete"]:

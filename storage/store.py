@@ -14,6 +14,7 @@ from forms.reference import ChoiceLists, builtin_choices
 from forms.validation import normalise
 from storage.db import open_database
 from storage.records import RecordTable, new_id, now_iso
+from storage.transaction import write_transaction
 
 SETTINGS_VERSION = 1
 
@@ -45,7 +46,7 @@ class Store:
 
     def set_setting(self, key: str, value) -> None:
         payload = json.dumps({"version": SETTINGS_VERSION, "value": value}, ensure_ascii=False)
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db["settings"].upsert({"key": key, "value": payload}, pk="key")
 
     # ---- profile (the submission header) ---------------------------------
@@ -61,7 +62,7 @@ class Store:
 
     def set_profile(self, values: dict) -> dict:
         clean = {f.key: normalise(f, values.get(f.key), self.choices) for f in PROFILE.fields}
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.set_setting("profile", clean)
             # Records entered here belong to this unit; keep them in step.
             self.db.execute(
@@ -92,36 +93,39 @@ class Store:
         value = value.strip()
         if not value or value in self.choices.values(list_name):
             return
-        with self.db.atomic():
-            self.db["custom_choices"].insert({"list": list_name, "value": value})
-        self._choices = None
-        self.needs.recompute_complete()
-        self.cases.recompute_complete()
+        self._change_choices("insert into custom_choices (list, value) values (?, ?)", [list_name, value])
 
     def remove_choice(self, list_name: str, value: str) -> None:
-        with self.db.atomic():
-            self.db.execute("delete from custom_choices where list = ? and value = ?", [list_name, value])
-        self._choices = None
-        self.needs.recompute_complete()
-        self.cases.recompute_complete()
+        self._change_choices("delete from custom_choices where list = ? and value = ?", [list_name, value])
+
+    def _change_choices(self, sql: str, params: list) -> None:
+        """The list and every record's completeness change in one transaction."""
+        try:
+            with write_transaction(self.db):
+                self.db.execute(sql, params)
+                self._choices = None
+                self.needs.recompute_complete()
+                self.cases.recompute_complete()
+        finally:
+            self._choices = None  # after a rollback the cached list would be wrong
 
     # ---- case images -------------------------------------------------------
     def images(self, case_id: str) -> list[dict]:
         return list(self.db.query("select * from case_images where case_id = ? order by seq", [case_id]))
 
     def add_image(self, case_id: str, name: str, data: bytes, mime: str) -> str:
-        if len(self.images(case_id)) >= MAX_IMAGES:
-            raise ValueError(f"每个案例最多 {MAX_IMAGES} 张图片。")
         image_id = new_id()
-        seq = self.db.execute(
-            "select ifnull(max(seq), 0) + 1 from case_images where case_id = ?", [case_id]
-        ).fetchone()[0]
-        with self.db.atomic():
+        with write_transaction(self.db):
+            if len(self.images(case_id)) >= MAX_IMAGES:
+                raise ValueError(f"每个案例最多 {MAX_IMAGES} 张图片。")
+            seq = self.db.execute(
+                "select ifnull(max(seq), 0) + 1 from case_images where case_id = ?", [case_id]
+            ).fetchone()[0]
             self.db["case_images"].insert({"id": image_id, "case_id": case_id, "seq": seq, "name": name,
                                            "mime": mime, "data": data, "created_at": now_iso()})
             self.db.execute("update cases set updated_at = ? where id = ?", [now_iso(), case_id])
         return image_id
 
     def remove_image(self, image_id: str) -> None:
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute("delete from case_images where id = ?", [image_id])

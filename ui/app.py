@@ -10,7 +10,7 @@ from pathlib import Path
 from exports.fonts import qt_font_files
 from forms import APP_NAME
 from storage import DatabaseError, Store, default_db_path
-from ui import strings
+from ui import instance_lock, strings
 from ui.qt import QApplication, QFont, QFontDatabase, QMessageBox
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,10 @@ def install_excepthook(log_path: str) -> None:
     def hook(exc_type, exc, tb) -> None:
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
         if QApplication.instance() is not None:
-            QMessageBox.critical(None, APP_NAME, strings.UNEXPECTED_ERROR.format(what=exc, log=log_path))
+            # A failed write explains itself (and says it was NOT saved); anything else is unexpected.
+            text = str(exc) if isinstance(exc, DatabaseError) else \
+                strings.UNEXPECTED_ERROR.format(what=exc, log=log_path)
+            QMessageBox.critical(None, APP_NAME, text)
 
     sys.excepthook = hook
 
@@ -67,7 +70,12 @@ def run(db_path: Path | None) -> int:
     app = ensure_app()
     handler_file = next((h.baseFilename for h in logging.getLogger().handlers if hasattr(h, "baseFilename")), "")
     install_excepthook(handler_file)
-    store = open_store_or_explain(db_path or default_db_path())
+    path = db_path or default_db_path()
+    lock = instance_lock.acquire(path)
+    if lock is None:
+        QMessageBox.critical(None, APP_NAME, instance_lock.refusal(path))
+        return 3
+    store = open_store_or_explain(path)
     if store is None:
         return 2
     if not store.has_profile():
@@ -77,4 +85,5 @@ def run(db_path: Path | None) -> int:
     window.show()
     code = app.exec()
     store.close()
+    lock.unlock()
     return code

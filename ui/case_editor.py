@@ -1,5 +1,11 @@
 """One case's recommendation form. Every keystroke is written to SQLite within
-AUTOSAVE_MS; switching case, closing the window or quitting flushes at once."""
+AUTOSAVE_MS; switching case, closing the window or quitting flushes at once.
+
+Writes go through the window's edit history, so typing in a case can be undone
+(consecutive autosaves of the same fields are one undo step). The form follows the
+history's change notices: an undo of this case reloads it, a new choice-list value
+appears in its drop-downs.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from pathlib import Path
 from forms import CASES
 from forms.cases import CONTENT_GROUP, CONTENT_LIMIT
 from forms.validation import group_length
-from storage import Store
+from storage.ops import OpChanges
 from ui import strings
 from ui.form_widget import FormWidget
 from ui.qt import (
@@ -28,19 +34,20 @@ from ui.qt import (
     QTimer,
     QVBoxLayout,
     QWidget,
-    Signal,
 )
+from ui.undo import EditHistory
 
 AUTOSAVE_MS = 400
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 
 class CaseEditor(QWidget):
-    saved = Signal(str)  # case id, after each write
-
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, history: EditHistory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.history = history
+        self.store = store = history.store
+        self._writing = False
+        history.changed.connect(self._on_changes)
         self.case_id: str | None = None
         self._pending: dict[str, object] = {}
         self._record: dict = {}
@@ -83,8 +90,10 @@ class CaseEditor(QWidget):
 
     def load(self, case_id: str | None) -> None:
         self.flush()
+        self._pending = {}  # a failed flush was reported; it must not land on the next case
         self.case_id = case_id
-        self._record = (self.store.cases.get(case_id) if case_id else None) or {}
+        record = (self.store.cases.get(case_id) if case_id else None) or {}
+        self._record = {} if record.get("deleted_at") else record
         self.setEnabled(bool(self._record))
         self.form.set_values(self._record)
         self._update_counter()
@@ -99,13 +108,37 @@ class CaseEditor(QWidget):
         self._update_counter()
         self._timer.start()
 
-    def flush(self) -> None:
-        """Write pending edits now. Safe to call at any time."""
+    def flush(self) -> bool:
+        """Write pending edits now; False when the write failed (the history said so). Safe at any time."""
         self._timer.stop()
-        if self.case_id and self._pending:
-            pending, self._pending = self._pending, {}
-            self.store.cases.update(self.case_id, pending)
-            self.saved.emit(self.case_id)
+        if not (self.case_id and self._pending):
+            return True
+        pending, self._pending = self._pending, {}
+        case_id = self.case_id
+        self._writing = True
+        try:
+            result = self.history.run(lambda ops: ops.set_values("cases", {case_id: pending}, "编辑案例",
+                                                                 merge=True))
+        finally:
+            self._writing = False
+        if result is None:
+            # Not saved: keep the typing so the next autosave tries again.
+            self._pending = {**pending, **self._pending}
+            return False
+        return True
+
+    def _on_changes(self, changes: OpChanges) -> None:
+        if self._writing:
+            return  # our own autosave: the form already shows it
+        if changes.choices:
+            self.form.set_choices(self.store.choices)
+        if self.case_id and (self.case_id in changes.ids or changes.choices or changes.profile) \
+                and not self._pending:  # never reload over typing that is not yet saved
+            record = self.store.cases.get(self.case_id) or {}
+            self._record = {} if record.get("deleted_at") else record
+            self.setEnabled(bool(self._record))
+            self.form.set_values(self._record)
+            self._update_counter()
 
     def _update_counter(self) -> None:
         used = group_length(CASES, self._record, CONTENT_GROUP)
@@ -150,16 +183,16 @@ class CaseEditor(QWidget):
         if QImage.fromData(data).isNull():
             QMessageBox.warning(self, strings.IMAGES, strings.IMAGE_ERROR.format(name=path.name))
             return False
-        try:
-            self.store.add_image(self.case_id, path.name, data, mimetypes.guess_type(path.name)[0] or "image/png")
-        except ValueError as exc:
-            QMessageBox.warning(self, strings.IMAGES, str(exc))
-            return False
+        mime = mimetypes.guess_type(path.name)[0] or "image/png"
+        case_id = self.case_id
+        if self.history.run(lambda ops: ops.add_image(case_id, path.name, data, mime)) is None:
+            return False  # the window has said why
         self._load_images()
         return True
 
     def remove_image(self) -> None:
         item = self.images.currentItem()
-        if item is not None:
-            self.store.remove_image(item.data(Qt.ItemDataRole.UserRole))
+        if item is not None and self.case_id:
+            case_id, image_id = self.case_id, item.data(Qt.ItemDataRole.UserRole)
+            self.history.run(lambda ops: ops.remove_image(case_id, image_id))
             self._load_images()

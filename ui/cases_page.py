@@ -18,13 +18,12 @@ from ui.qt import (
     QSplitter,
     Qt,
     QTableView,
-    QUndoStack,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ui.record_model import RecordModel
-from ui.undo import DeleteRecordsCommand
+from ui.undo import EditHistory
 
 LIST_KEYS = ("name", "recommender", "category")
 RECOMMEND = {1: "推荐", 0: "不推荐", None: ""}
@@ -34,7 +33,7 @@ LIST_EXTRA = (Field("recommended", "推荐意见", width=8), Field("unit", "报�
 class CasesPage(QWidget):
     message = Signal(str)
 
-    def __init__(self, store: Store, undo: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, undo: EditHistory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.undo = undo
@@ -72,8 +71,7 @@ class CasesPage(QWidget):
         self.empty_hint.setWordWrap(True)
         left_layout.addWidget(self.empty_hint)
 
-        self.editor = CaseEditor(store)
-        self.editor.saved.connect(lambda case_id: self.model.refresh_ids([case_id]))
+        self.editor = CaseEditor(undo)
         scroll = QScrollArea()
         scroll.setWidget(self.editor)
         scroll.setWidgetResizable(True)
@@ -106,10 +104,13 @@ class CasesPage(QWidget):
                 self.model.index(row, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
-    def add_case(self) -> str:
+    def add_case(self) -> str | None:
         self.editor.flush()
-        case_id = self.store.cases.insert(self.store.local_defaults("cases"))
-        self.model.reload()
+        result = self.undo.run(lambda ops: ops.add_records("cases", [self.store.local_defaults("cases")],
+                                                           strings.ADD_CASE))
+        if result is None:
+            return None
+        (case_id,) = result.changes.ids
         self.select(case_id)
         self.editor.form.editors["name"].setFocus()
         return case_id
@@ -119,9 +120,11 @@ class CasesPage(QWidget):
         case_id = self.editor.case_id
         if case_id:
             self.editor.flush()
-            self.store.cases.update(case_id, {"recommended": value}, touch=False)
-            self.model.refresh_ids([case_id])
-            self.message.emit(f"已标记为“{RECOMMEND[value]}”。")
+            # A supervisor's mark is not a change of the case itself: updated_at stays.
+            self.undo.run(lambda ops: ops.set_values("cases", {case_id: {"recommended": value}},
+                                                     f"标记{RECOMMEND[value]}", touch=False))
+            if (self.store.cases.get(case_id) or {}).get("recommended") == value:
+                self.message.emit(f"已标记为“{RECOMMEND[value]}”。")
 
     def recommended_ids(self) -> list[str]:
         return self.store.cases.ids(filters={"recommended": 1})
@@ -135,5 +138,4 @@ class CasesPage(QWidget):
         if QMessageBox.question(self, strings.DELETE, strings.CONFIRM_DELETE_CASE.format(name=name)) \
                 != QMessageBox.StandardButton.Yes:
             return
-        self.editor.load(None)
-        self.undo.push(DeleteRecordsCommand(self.model, [case_id], "删除案例"))
+        self.undo.run(lambda ops: ops.delete_records("cases", [case_id], "删除案例"))

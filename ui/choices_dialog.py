@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from forms import CASES, NEEDS
-from storage import Store
 from ui.qt import (
     QComboBox,
     QDialog,
@@ -18,6 +17,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from ui.undo import EditHistory
 
 # 协调层级 is not extendable: the marking of flagged needs depends on its exact values.
 EXTENDABLE = [(f.choices, f"{form_label}：{f.label}") for form_label, form in (("需求清单", NEEDS), ("优秀案例", CASES))
@@ -25,9 +25,13 @@ EXTENDABLE = [(f.choices, f"{form_label}：{f.label}") for form_label, form in (
 
 
 class ChoicesDialog(QDialog):
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    """Changes go through the window's edit history, which tells every page (filters,
+    the case editor's drop-downs, completeness) at once. They are not undoable steps."""
+
+    def __init__(self, history: EditHistory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.history = history
+        self.store = history.store
         self.changed = False
         self.setWindowTitle("选项管理")
         self.resize(520, 480)
@@ -76,8 +80,7 @@ class ChoicesDialog(QDialog):
 
     def add(self) -> None:
         value = self.new_value.text().strip()
-        if value:
-            self.store.add_choice(self.list_name, value)
+        if value and self.history.run(lambda ops: ops.add_choice(self.list_name, value)) is not None:
             self.changed = True
             self.new_value.clear()
             self.fill()
@@ -85,7 +88,6 @@ class ChoicesDialog(QDialog):
     def remove(self) -> None:
         item = self.values.currentItem()
         value = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if value:
-            self.store.remove_choice(self.list_name, value)
+        if value and self.history.run(lambda ops: ops.remove_choice(self.list_name, value)) is not None:
             self.changed = True
             self.fill()

@@ -166,6 +166,21 @@ class FormWidget(QWidget):
         if combo.currentText() != current:
             self.changed.emit(self._district_key, combo.currentText())
 
+    def set_choices(self, choices: ChoiceLists) -> None:
+        """The officer changed a choice list (设置 → 选项管理): offer the new lists, keep what is chosen."""
+        self.choices = choices
+        for f in self.fields:
+            combo = self.editors[f.key]
+            if not (f.choices and isinstance(combo, QComboBox)) or f.kind in (Kind.CITY, Kind.DISTRICT):
+                continue
+            current = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("")
+            combo.addItems(choices.values(f.choices))
+            combo.blockSignals(False)
+            set_editor_value(combo, current)
+
     def values(self) -> dict[str, object]:
         return {f.key: normalise(f, editor_value(self.editors[f.key]), self.choices) for f in self.fields}
 

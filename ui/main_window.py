@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from forms import APP_NAME, APP_VERSION
 from storage import Store
+from storage.ops import OpChanges
 from ui import strings
 from ui.cases_page import CasesPage
 from ui.consolidation_page import ConsolidationPage
 from ui.needs_page import NeedsPage
-from ui.qt import QAction, QKeySequence, QLabel, QMainWindow, QMessageBox, QTabWidget, QUndoStack
+from ui.qt import QAction, QKeySequence, QLabel, QMainWindow, QMessageBox, QTabWidget
+from ui.undo import EditHistory
 
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.undo = QUndoStack(self)
+        # The one edit history: pages write through it and listen to what changed.
+        self.undo = EditHistory(store, self)
+        self.undo.failed.connect(self._edit_failed)
+        self.undo.changed.connect(self._on_changes)
         self.setWindowTitle(self._title())
         self.resize(1400, 860)
         self.tabs = QTabWidget()
@@ -37,20 +42,42 @@ class MainWindow(QMainWindow):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.unit_label = QLabel()
         self.statusBar().addPermanentWidget(self.unit_label)
-        self.statusBar().addPermanentWidget(QLabel(strings.SAVED_NOTE))
+        self.saved_label = QLabel(strings.SAVED_NOTE)
+        self.statusBar().addPermanentWidget(self.saved_label)
         self._update_unit()
         self._build_menus()
 
     def _tab_changed(self, index: int) -> None:
-        # The tabs share one database: show each tab what the others changed.
         self.cases_page.editor.flush()
-        page = self.tabs.widget(index)
-        if page is self.consolidation_page:
+        # The consolidated figures cost a full pass over the needs: computed when looked at.
+        if self.tabs.widget(index) is self.consolidation_page:
             self.consolidation_page.refresh()
-        elif page is self.needs_page:
-            self.needs_page.model.reload()
-        elif page is self.cases_page:
-            self.cases_page.model.reload()
+
+    def _on_changes(self, changes: OpChanges) -> None:
+        # The pages refresh themselves from ``changes``; here only the window's own parts.
+        self.saved_label.setText(strings.SAVED_NOTE)
+        self.saved_label.setStyleSheet("")
+        if changes.profile:
+            self._update_unit()
+        # The consolidated figures cost a full pass: recomputed for an edit only while shown, and
+        # at once after bulk changes (imports, the recycle bin), which touch both tables.
+        if changes.rows and (self.tabs.currentWidget() is self.consolidation_page or len(changes.tables) > 1):
+            self.consolidation_page.refresh()
+
+    def _edit_failed(self, text: str) -> None:
+        # Never leave "all saved" on screen next to a failed edit.
+        self.saved_label.setText(strings.NOT_SAVED_NOTE)
+        self.saved_label.setStyleSheet("color: #c0392b; font-weight: bold;")
+        self.statusBar().showMessage(text, 15000)
+        QMessageBox.warning(self, APP_NAME, text)
+
+    def undo_edit(self) -> None:
+        self.cases_page.editor.flush()  # typing not yet autosaved is part of what 撤销 takes back
+        self.undo.undo()
+
+    def redo_edit(self) -> None:
+        self.cases_page.editor.flush()
+        self.undo.redo()
 
     def _export(self, form_id: str, ext: str, **kwargs) -> None:
         from ui import export_actions as ex
@@ -64,12 +91,12 @@ class MainWindow(QMainWindow):
         start_import(self, self.store, folder, self.reload_all)
 
     def reload_all(self) -> None:
-        """After an import or undo: every tab shows the database as it now is."""
-        self.undo.clear()  # imported records are outside the edit history
-        self.needs_page.refill_filters()
-        self.needs_page.model.reload()
-        self.cases_page.model.reload()
-        self.consolidation_page.refresh()
+        """After an import or an undone import: every page shows the database as it now is.
+
+        Imported records are outside the edit history, which is cleared: its entries
+        describe a state that no longer exists.
+        """
+        self.undo.notify(OpChanges.everything(), forget=True)
 
     def open_history(self) -> None:
         from ui.import_dialog import HistoryDialog
@@ -137,12 +164,14 @@ class MainWindow(QMainWindow):
         self._action(file_menu, strings.QUIT, self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu(strings.MENU_EDIT)
-        undo = self.undo.createUndoAction(self, strings.UNDO)
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo.createRedoAction(self, strings.REDO)
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        edit.addAction(undo)
-        edit.addAction(redo)
+        undo = self._action(edit, strings.UNDO, self.undo_edit, QKeySequence.StandardKey.Undo)
+        undo.setEnabled(False)
+        self.undo.canUndoChanged.connect(undo.setEnabled)
+        self.undo.undoTextChanged.connect(lambda text: undo.setText(f"{strings.UNDO} {text}".strip()))
+        redo = self._action(edit, strings.REDO, self.redo_edit, QKeySequence.StandardKey.Redo)
+        redo.setEnabled(False)
+        self.undo.canRedoChanged.connect(redo.setEnabled)
+        self.undo.redoTextChanged.connect(lambda text: redo.setText(f"{strings.REDO} {text}".strip()))
         edit.addSeparator()
         self._action(edit, strings.ADD_NEED, self.needs_page.add_need, QKeySequence("Ctrl+N"))
         self._action(edit, strings.RECYCLE + "…", self.open_recycle)
@@ -164,19 +193,16 @@ class MainWindow(QMainWindow):
     def edit_profile(self) -> None:
         from ui.profile_dialog import ProfileDialog
 
+        self.cases_page.editor.flush()
         if ProfileDialog(self.store, parent=self).exec():
-            self._update_unit()
-            self.needs_page.model.reload()
+            # The profile's unit is copied onto the records entered here.
+            self.undo.notify(OpChanges(frozenset({"needs", "cases"}), profile=True))
 
     def edit_choices(self) -> None:
         from ui.choices_dialog import ChoicesDialog
 
-        dialog = ChoicesDialog(self.store, self)
-        dialog.exec()
-        if dialog.changed:
-            self.needs_page.refill_filters()
-            self.needs_page.model.reload()
-            self.cases_page.model.reload()
+        self.cases_page.editor.flush()
+        ChoicesDialog(self.undo, self).exec()  # it announces its changes through the history
 
     def open_recycle(self) -> None:
         from ui.recycle_dialog import RecycleDialog
@@ -185,10 +211,8 @@ class MainWindow(QMainWindow):
         dialog = RecycleDialog(self.store, self)
         dialog.exec()
         if dialog.restored:
-            self.needs_page.model.reload()
-            self.cases_page.model.reload()
-            # Restoring outside the undo history: keep the history honest.
-            self.undo.clear()
+            # Restoring outside the edit history: keep the history honest.
+            self.undo.notify(OpChanges(frozenset({"needs", "cases"}), rows=True), forget=True)
 
     def about(self) -> None:
         QMessageBox.about(self, strings.ABOUT, f"{APP_NAME} {APP_VERSION}\n\n知识产权服务万里行活动"

@@ -7,6 +7,7 @@ from forms.needs import summary_line
 from forms.reference import regions
 from forms.validation import normalise
 from storage import Store
+from storage.ops import OpChanges
 from storage.stats import need_counts, region_order_key
 from ui import strings
 from ui.delegates import FieldDelegate
@@ -26,13 +27,12 @@ from ui.qt import (
     Qt,
     QTableView,
     QTimer,
-    QUndoStack,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ui.record_model import RecordModel
-from ui.undo import AddRecordsCommand, DeleteRecordsCommand
+from ui.undo import EditHistory
 
 # Shown first in the consolidated list: whose need it is. Read-only there.
 REGION_FIELDS = (Field("city", "设区市", Kind.CITY, width=9), Field("district", "县（市、区）", width=10),
@@ -46,12 +46,13 @@ FILTERS = (("category", strings.FILTER_CATEGORY, "need_categories"),
 class NeedsPage(QWidget):
     message = Signal(str)  # status-bar text
 
-    def __init__(self, store: Store, undo: QUndoStack, consolidated: bool = False,
+    def __init__(self, store: Store, undo: EditHistory, consolidated: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.undo = undo
         self.consolidated = consolidated
+        undo.changed.connect(self._on_changes)
         extra = REGION_FIELDS if consolidated else ()
         self.model = RecordModel(store.needs, [*extra, *NEEDS.table_fields], undo,
                                  readonly_keys=[f.key for f in extra], parent=self)
@@ -133,6 +134,11 @@ class NeedsPage(QWidget):
         layout.addWidget(self.summary)
         self.apply_query()
 
+    def _on_changes(self, changes: OpChanges) -> None:
+        # The model repaints itself; the filter lists follow the choice lists and regions.
+        if changes.choices or (self.consolidated and changes.rows and changes.touches("needs")):
+            self.refill_filters()
+
     # ---- query -----------------------------------------------------------
     def refill_filters(self) -> None:
         """(Re)build the filter drop-downs from the choice lists, keeping the current choice."""
@@ -190,8 +196,11 @@ class NeedsPage(QWidget):
 
     # ---- editing -----------------------------------------------------------
     def add_need(self) -> None:
-        ids = self.store.needs.insert_many([self.store.local_defaults("needs")])
-        self.undo.push(AddRecordsCommand(self.model, ids, strings.ADD_NEED))
+        result = self.undo.run(lambda ops: ops.add_records("needs", [self.store.local_defaults("needs")],
+                                                           strings.ADD_NEED))
+        if result is None:
+            return
+        ids = sorted(result.changes.ids)
         row = self.model.row_of(ids[0])
         if row < 0:  # hidden by the current filter: show everything so the new row is visible
             self.clear_filters()
@@ -222,8 +231,8 @@ class NeedsPage(QWidget):
         if confirm and QMessageBox.question(self, strings.DELETE, strings.CONFIRM_DELETE.format(n=len(ids))) \
                 != QMessageBox.StandardButton.Yes:
             return
-        self.undo.push(DeleteRecordsCommand(self.model, ids, strings.DELETE))
-        self.message.emit(strings.DELETED.format(n=len(ids)))
+        if self.undo.run(lambda ops: ops.delete_records("needs", ids, strings.DELETE)) is not None:
+            self.message.emit(strings.DELETED.format(n=len(ids)))
 
     def clear_or_delete(self) -> None:
         """Delete key: clear the selected cells (like a spreadsheet); whole rows selected -> delete rows."""
@@ -237,7 +246,7 @@ class NeedsPage(QWidget):
             f = self.model.field_at(index.column())
             if f is not None:
                 changes.setdefault(self.model.ids[index.row()], {})[f.key] = ""
-        self.model.set_values(changes, "清除内容")
+        self.undo.run(lambda ops: ops.set_values("needs", changes, "清除内容"))
 
     def copy(self) -> None:
         indexes = sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column()))
@@ -295,27 +304,23 @@ class NeedsPage(QWidget):
         if not items:
             self.message.emit(strings.PASTE_EMPTY)
             return 0
-        ids = self.store.needs.insert_many(items)
-        self.undo.push(AddRecordsCommand(self.model, ids, "粘贴"))
+        if self.undo.run(lambda ops: ops.add_records("needs", items, "粘贴")) is None:
+            return 0
         self.view.scrollToBottom()
-        self.message.emit(strings.PASTE_ADDED.format(n=len(ids)))
-        return len(ids)
+        self.message.emit(strings.PASTE_ADDED.format(n=len(items)))
+        return len(items)
 
     def _paste_column(self, values: list[str], current, start_col: int) -> int:
         f = self.model.field_at(start_col)
         if f is None or not self.model.is_editable(start_col):
             return 0
         start_row = current.row() if current.isValid() else len(self.model.ids)
-        changes: dict[str, dict] = {}
-        missing = max(0, start_row + len(values) - len(self.model.ids))
-        if missing:
-            new_ids = self.store.needs.insert_many([self.store.local_defaults("needs")] * missing)
-            self.undo.beginMacro("粘贴")
-            self.undo.push(AddRecordsCommand(self.model, new_ids, "粘贴"))
-        for offset, value in enumerate(values):
-            changes[self.model.ids[start_row + offset]] = {f.key: value}
-        self.model.set_values(changes, "粘贴")
-        if missing:
-            self.undo.endMacro()
+        existing = self.model.ids[start_row : start_row + len(values)]
+        changes = {record_id: {f.key: value} for record_id, value in zip(existing, values, strict=False)}
+        defaults = self.store.local_defaults("needs")
+        # Past the last row: new needs, added in the same undo step.
+        new = [{**defaults, f.key: value} for value in values[len(existing):]]
+        if self.undo.run(lambda ops: ops.edit("needs", "粘贴", values=changes, new=new)) is None:
+            return 0
         self.message.emit(strings.PASTE_SET.format(n=len(values)))
         return len(values)

@@ -4,6 +4,7 @@
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
+    QLockFile,
     QModelIndex,
     QObject,
     QPersistentModelIndex,

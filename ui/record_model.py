@@ -5,6 +5,10 @@ filters; rows are fetched from SQLite in blocks as the view asks for them. This
 keeps a 150,000-row consolidated list responsive, and is why searching, filtering
 and sorting happen in SQL rather than in a QSortFilterProxyModel, which would
 have to load every row into Python first.
+
+The model only shows. An edit typed into a cell is handed to the window's
+:class:`~ui.undo.EditHistory` (which writes through ``storage/ops.py``); the model
+repaints when the history announces what changed (:meth:`apply_changes`).
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from collections.abc import Mapping, Sequence
 
 from forms.fields import Field, Kind
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
-from forms.validation import normalise, problems
+from forms.validation import problems
+from storage.ops import OpChanges
 from storage.records import RecordTable
 from ui import strings
-from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, Qt, QUndoStack, Signal
+from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, Qt, Signal
+from ui.undo import EditHistory
 
 BLOCK = 200
 CACHE_LIMIT = 5000
@@ -32,9 +38,9 @@ STATUS_COL = 0
 class RecordModel(QAbstractTableModel):
     """Column 0 is 完整性 (ready / draft); the rest are the form's table fields."""
 
-    edited = Signal()  # any write through this model (counts may have changed)
+    edited = Signal()  # shown after a change to this table (counts may have changed)
 
-    def __init__(self, table: RecordTable, fields: Sequence[Field], undo: QUndoStack,
+    def __init__(self, table: RecordTable, fields: Sequence[Field], history: EditHistory,
                  editable: bool = True, readonly_keys: Sequence[str] = (),
                  display_maps: Mapping[str, Mapping[object, str]] | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -42,7 +48,8 @@ class RecordModel(QAbstractTableModel):
         self.fields = list(fields)
         self.readonly_keys = set(readonly_keys)
         self.display_maps = dict(display_maps or {})  # stored value -> shown text, for non-text columns
-        self.undo = undo
+        self.history = history
+        history.changed.connect(self.apply_changes)
         self.editable = editable
         self.ids: list[str] = []
         self._cache: dict[str, dict] = {}
@@ -95,13 +102,6 @@ class RecordModel(QAbstractTableModel):
             row = self.row_of(record_id)
             if row >= 0:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
-
-    def append_ids(self, ids: Sequence[str]) -> None:
-        if not ids:
-            return
-        self.beginInsertRows(QModelIndex(), len(self.ids), len(self.ids) + len(ids) - 1)
-        self.ids.extend(ids)
-        self.endInsertRows()
 
     # ---- Qt model API -----------------------------------------------------
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -185,37 +185,22 @@ class RecordModel(QAbstractTableModel):
         return None
 
     def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        """An edit in a cell goes to the edit history; this model shows the result when told."""
         f = self.field_at(index.column())
         if role != Qt.ItemDataRole.EditRole or f is None or not self.is_editable(index.column()):
             return False
-        return self.set_values({self.ids[index.row()]: {f.key: value}}, "编辑")
+        record_id = self.ids[index.row()]
+        return self.history.run(lambda ops: ops.set_values(self.table.table, {record_id: {f.key: value}},
+                                                           "编辑")) is not None
 
-    def set_values(self, changes: Mapping[str, Mapping[str, object]], text: str) -> bool:
-        """Write {id: {key: raw value}} as one undoable step; returns whether anything changed."""
-        from ui.undo import SetValuesCommand
-
-        before: dict[str, dict] = {}
-        after: dict[str, dict] = {}
-        for record_id, values in changes.items():
-            row = self.row_of(record_id)
-            current = self.record(row) if row >= 0 else (self.table.get(record_id) or {})
-            for key, raw in values.items():
-                new = normalise(self.table.form.field(key), raw, self.table.choices)
-                old = current.get(key)
-                if (old or None) != (new or None) or (isinstance(new, int) and old != new):
-                    before.setdefault(record_id, {})[key] = old
-                    after.setdefault(record_id, {})[key] = new
-        if not after:
-            return False
-        self.undo.push(SetValuesCommand(self, before, after, text))
-        return True
-
-    def write(self, values_by_id: Mapping[str, Mapping[str, object]]) -> None:
-        """Apply already-normalised values to storage and refresh (used by undo commands)."""
-        with self.table.db.atomic():
-            for record_id, values in values_by_id.items():
-                self.table.update(record_id, values)
-        self.refresh_ids(list(values_by_id))
+    def apply_changes(self, changes: OpChanges) -> None:
+        """Show what an operation changed: re-query when rows came or went, else repaint the rows."""
+        if not changes.touches(self.table.table) and not changes.choices:
+            return
+        if changes.rows or changes.choices or changes.profile:
+            self.reload()  # also re-reads problems: they depend on the choice lists
+        else:
+            self.refresh_ids(list(changes.ids))
         self.edited.emit()
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:

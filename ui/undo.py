@@ -1,61 +1,113 @@
-"""Undoable edits: every change through the tables can be taken back with 撤销 (Ctrl+Z).
+"""The window's one edit history (needs and cases): 撤销 / 重做 (Ctrl+Z / Ctrl+Y).
+
+Pages never write records themselves: they call :meth:`EditHistory.run` with an
+operation from ``storage/ops.py``. The operation writes; this class keeps its undo
+entry on the ``QUndoStack`` and broadcasts the :class:`~storage.ops.OpChanges` on
+:attr:`EditHistory.changed`, which every page listens to.
+
+An edit that failed (the database stayed locked past the timeout, the disk is full,
+the file is read-only) keeps no undo entry and is reported on :attr:`failed` as a
+Chinese sentence saying it was not saved. An undo that would overwrite a newer
+version from another window or an import is refused the same way, and that step
+leaves the history.
 
 Deletes are soft (``deleted_at``), so undoing one restores the very record, and the
-recycle bin can restore it after a restart too.
+recycle bin can restore it after a restart too. The recycle bin and undoing a whole
+import are separate mechanisms; using either clears this history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable
 
-from ui.qt import QUndoCommand
+from storage import Store
+from storage.ops import EditRefused, OpChanges, Operations, OpResult, UndoEntry
+from storage.transaction import WriteFailed
+from ui import strings
+from ui.qt import QUndoCommand, QUndoStack, Signal
+
+log = logging.getLogger(__name__)
+
+_MERGE_ID = 1
 
 
-class SetValuesCommand(QUndoCommand):
-    def __init__(self, model, before: Mapping[str, dict], after: Mapping[str, dict], text: str) -> None:
-        super().__init__(text)
-        self.model, self.before, self.after = model, dict(before), dict(after)
+class EditHistory(QUndoStack):
+    changed = Signal(object)  # OpChanges, after every write through the history (and undo/redo)
+    failed = Signal(str)  # a Chinese sentence: what was NOT saved and what to do
+
+    def __init__(self, store: Store, parent=None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.ops = Operations(store)
+
+    def run(self, op: Callable[[Operations], OpResult]) -> OpResult | None:
+        """Apply ``op`` now and keep its undo entry. Returns None when it failed: nothing was
+        written, no undo entry is kept, and :attr:`failed` has told the officer."""
+        try:
+            result = op(self.ops)
+        except (WriteFailed, EditRefused) as exc:
+            log.warning("edit not saved: %s", exc, exc_info=exc.__cause__ or exc)
+            self.failed.emit(str(exc))
+            return None
+        except Exception:  # a bug: still never claim the edit was saved (it was rolled back)
+            log.exception("edit failed unexpectedly")
+            self.failed.emit(strings.EDIT_NOT_SAVED)
+            return None
+        if result.undo is not None:
+            self.push(OpCommand(self, result.undo))
+        if result.changes != OpChanges():
+            self.changed.emit(result.changes)
+        return result
+
+    def notify(self, changes: OpChanges, forget: bool = False) -> None:
+        """A change made outside this history (an import, the recycle bin, the profile).
+
+        ``forget`` clears the history: its entries were recorded against a state
+        that no longer exists.
+        """
+        if forget:
+            self.clear()
+        self.changed.emit(changes)
+
+    def _replay(self, command: OpCommand, backwards: bool) -> None:
+        try:
+            changes = (self.ops.undo if backwards else self.ops.redo)(command.entry)
+        except Exception as exc:
+            if isinstance(exc, (WriteFailed, EditRefused)):
+                log.warning("undo/redo refused: %s", exc, exc_info=exc.__cause__ or exc)
+                text = str(exc)
+            else:
+                log.exception("undo/redo failed unexpectedly")
+                text = strings.EDIT_NOT_SAVED
+            # QUndoStack drops an obsolete command instead of pretending it ran.
+            command.setObsolete(True)
+            self.failed.emit(text)
+            return
+        self.changed.emit(changes)
+
+
+class OpCommand(QUndoCommand):
+    """An operation that was already applied when pushed; redo after an undo re-applies it."""
+
+    def __init__(self, history: EditHistory, entry: UndoEntry) -> None:
+        super().__init__(entry.text)
+        self.history, self.entry, self._applied = history, entry, True
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return _MERGE_ID if self.entry.merge_key() is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, OpCommand) or other.entry.merge_key() != self.entry.merge_key():
+            return False
+        self.entry.absorb(other.entry)
+        return True
 
     def redo(self) -> None:
-        self.model.write(self.after)
+        if self._applied:  # the first redo is the push: the operation has already run
+            self._applied = False
+            return
+        self.history._replay(self, backwards=False)
 
     def undo(self) -> None:
-        self.model.write(self.before)
-
-
-class AddRecordsCommand(QUndoCommand):
-    """The records are inserted before the command is pushed; redo after an undo restores them."""
-
-    def __init__(self, model, ids: Sequence[str], text: str) -> None:
-        super().__init__(text)
-        self.model, self.ids, self._first = model, list(ids), True
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            self.model.append_ids(self.ids)
-        else:
-            self.model.table.set_deleted(self.ids, False)
-            self.model.reload()
-        self.model.edited.emit()
-
-    def undo(self) -> None:
-        self.model.table.set_deleted(self.ids, True)
-        self.model.reload()
-        self.model.edited.emit()
-
-
-class DeleteRecordsCommand(QUndoCommand):
-    def __init__(self, model, ids: Sequence[str], text: str) -> None:
-        super().__init__(text)
-        self.model, self.ids = model, list(ids)
-
-    def redo(self) -> None:
-        self.model.table.set_deleted(self.ids, True)
-        self.model.reload()
-        self.model.edited.emit()
-
-    def undo(self) -> None:
-        self.model.table.set_deleted(self.ids, False)
-        self.model.reload()
-        self.model.edited.emit()
+        self.history._replay(self, backwards=True)

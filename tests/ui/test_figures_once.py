@@ -87,14 +87,14 @@ def _model_table(model) -> tuple[list[str], Table]:
 ])
 def test_xlsx_pdf_and_window_show_the_same_figures(store, tmp_path, qtbot, profile):
     from ui.consolidation_page import ConsolidationPage
-    from ui.qt import QUndoStack
+    from ui.undo import EditHistory
 
     store.set_profile(profile)
     _fill(store)
     xlsx, pdf = tmp_path / "汇总.xlsx", tmp_path / "汇总.pdf"
     assert export_needs_xlsx(store, xlsx, consolidated=True) == 12
     assert export_needs_pdf(store, pdf, consolidated=True) == 12
-    page = ConsolidationPage(store, QUndoStack())
+    page = ConsolidationPage(store, EditHistory(store))
     qtbot.addWidget(page)
 
     window_heads, window_regions = _model_table(page.level_model)

@@ -154,7 +154,7 @@ def test_officer_adds_a_category(qtbot, app_window):
     page = window.needs_page
     page.paste_text("需求主体名称\t需求类别\t需求内容\t协调层级\n福建甲公司\t数据知识产权登记\t登记数据资产\t本地\n")
     assert page.model.index(0, 0).data().startswith("草稿")
-    dialog = ChoicesDialog(window.store, window)
+    dialog = ChoicesDialog(window.undo, window)
     qtbot.addWidget(dialog)
     dialog.list_box.setCurrentIndex(dialog.list_box.findData("need_categories"))
     dialog.new_value.setText("数据知识产权登记")
