@@ -171,9 +171,10 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
         unit, city, district = _provenance(form, result, row, incoming)
         nk = record_key(form, unit, incoming)
         version = _version(row, result)
-        if _unusable(form, incoming):
+        if row.invalid or _unusable(form, incoming):
+            reason = "；".join(row.invalid) if row.invalid else _invalid_reason(form, row)
             plan.items.append(PlanItem(row, INVALID, incoming, unit, city, district, nk, "", version=version,
-                                       reason=_invalid_reason(form, row)))
+                                       reason=reason))
             continue
         local_id = _match(row, incoming, nk, state, claimed)
         if local_id is None:

@@ -183,3 +183,17 @@ def test_killed_import_process_then_rerun_converges(folder, tmp_path):
     assert content(done) == content(whole) and done.needs.count() == 600
     done.close()
     whole.close()
+
+
+def test_a_row_the_reader_marked_invalid_is_never_imported(store):
+    from forms.incoming import HeaderInfo, IncomingRow, ReadResult
+    from storage.merge import INVALID, apply, preview
+
+    row = IncomingRow("清单", 5, {"subject_name": "福州某某有限公司", "content": "需" * 10, "category": "其他",
+                                  "coord_level": "本地解决"},
+                      invalid=["工作表“清单”第 5 行 D 列（需求内容）有 5000000 个字，超过 2000 字的上限。"])
+    result = ReadResult("needs", "超长.xlsx", "h", None, HeaderInfo(unit="单位"), [row])
+    plan = preview(store, result)
+    (item,) = plan.items
+    assert item.status == INVALID and "超过 2000 字" in item.reason
+    assert apply(store, plan).inserted == 0 and store.needs.count() == 0
