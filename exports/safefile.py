@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 import contextlib
+import gc
+import logging
 import os
+import sys
 import tempfile
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
+
+from storage import tempfiles
+
+log = logging.getLogger(__name__)
+
+TEMP_PREFIX = ".~"
 
 
 @contextlib.contextmanager
 def atomic_path(final: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``final``; on success it replaces ``final``.
 
-    The temporary file lives in the same folder so the rename is atomic.
+    The temporary file lives in the same folder so the rename is atomic. While it
+    exists it is recorded with :mod:`storage.tempfiles`, so a killed process's
+    temporary file is removed on the next start.
     """
     final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + final.stem[:40], suffix=final.suffix, dir=final.parent)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + final.stem[:40], suffix=final.suffix, dir=final.parent)
+    except OSError as exc:
+        _name_final(exc, final)
+        raise
     os.close(fd)
     tmp_path = Path(tmp)
+    note = tempfiles.register(tmp_path)
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
@@ -30,7 +47,41 @@ def atomic_path(final: str | Path) -> Iterator[Path]:
         os.umask(umask)
         os.chmod(tmp_path, 0o666 & ~umask)
         os.replace(tmp_path, final)
-    except BaseException:
+    except BaseException as exc:
+        _release_writers(exc)
         with contextlib.suppress(OSError):
             tmp_path.unlink()
+        if isinstance(exc, OSError):
+            _name_final(exc, final)
         raise
+    finally:
+        if not tmp_path.exists():
+            tempfiles.unregister(note)
+
+
+def _name_final(exc: OSError, final: Path) -> None:
+    """A failure on the temporary file is reported under the name the officer chose."""
+    if exc.filename is None or Path(exc.filename).name.startswith(TEMP_PREFIX):
+        exc.filename = str(final)
+
+
+def _release_writers(exc: BaseException) -> None:
+    """Close the half-written file before it is removed.
+
+    A writer that failed (openpyxl's ZipFile on a full disk) is still referenced by
+    the traceback's frames; its ``__del__`` later retries the write and prints an
+    English traceback to stderr, and on Windows the open handle stops the unlink.
+    Clearing the finished frames' locals frees it now; what its ``__del__`` says goes
+    to the log, not to the officer.
+    """
+    previous = sys.unraisablehook
+    sys.unraisablehook = _log_unraisable
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+
+
+def _log_unraisable(unraisable) -> None:
+    log.warning("ignored while discarding a failed write: %r in %r", unraisable.exc_value, unraisable.object)
