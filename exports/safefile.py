@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import logging
 import os
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from storage import tempfiles
+from storage.errors import readonly_reason
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ def atomic_path(final: str | Path) -> Iterator[Path]:
     """
     final = Path(final)
     try:
+        _refuse_read_only(final)
         final.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + final.stem[:40], suffix=final.suffix, dir=final.parent)
     except OSError as exc:
@@ -57,6 +60,16 @@ def atomic_path(final: str | Path) -> Iterator[Path]:
     finally:
         if not tmp_path.exists():
             tempfiles.unregister(note)
+
+
+def _refuse_read_only(final: Path) -> None:
+    """A file or folder marked read-only is not written, even by a process that could (root, or
+    a rename over a read-only file, which POSIX allows and Windows does not)."""
+    reason = readonly_reason(final)
+    if reason == "medium":
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(final))
+    if reason in ("file", "folder"):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(final))
 
 
 def _name_final(exc: OSError, final: Path) -> None:

@@ -24,6 +24,7 @@ READONLY_MEDIUM = "“{path}”所在的磁盘是只读的（例如写保护的U
 READONLY_FILE = "文件“{path}”是只读的，无法写入。请在文件“属性”中取消“只读”后重试，或换一个文件名保存。"
 READONLY_FOLDER = "没有权限在文件夹“{folder}”中写入文件。请换一个文件夹（例如“文档”或桌面），或请管理员开放写入权限。"
 LOCKED_FILE = "文件“{path}”正被其他程序占用（例如在 Excel 或 WPS 中打开着）。请先关闭它再重试，或换一个文件名保存。"
+IS_A_FOLDER = "“{path}”是一个文件夹，不能作为文件保存。请换一个文件名。"
 NOT_FOUND = "找不到“{path}”。请检查路径是否正确。"
 OTHER_OS = "无法读写“{path}”。请检查路径是否正确、磁盘是否可用后重试；详情已写入日志。"
 OTHER_OS_NO_NAME = "读写文件时出错，操作没有完成。请检查磁盘是否可用后重试；详情已写入日志。"
@@ -92,6 +93,8 @@ def explain_os_error(exc: OSError, path: str | Path | None = None) -> str:
     if exc.errno == errno.EROFS or readonly_medium(target):
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             return READONLY_MEDIUM.format(path=shown)
+    if isinstance(exc, IsADirectoryError) or (target.is_dir() and exc.errno in (errno.EACCES, errno.EISDIR)):
+        return IS_A_FOLDER.format(path=shown)
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
         if getattr(exc, "winerror", None) in _WIN_SHARING_VIOLATION:
             return LOCKED_FILE.format(path=shown)
