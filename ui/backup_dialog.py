@@ -264,8 +264,7 @@ def reopen(window, path: Path) -> QMainWindow | None:
     new.show()
     _windows.append(new)
     old_store = window.store
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    window.close()
+    window.close()  # flushes the case form; the window is freed when its last reference goes
     if window in _windows:
         _windows.remove(window)
     if old_store is not store:
