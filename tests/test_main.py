@@ -285,3 +285,30 @@ def test_full_and_read_only_disk_on_a_real_tmpfs(tmp_path):
         assert out.returncode == 2 and out.stderr.strip().startswith(f"“{disk / 'a.xlsx'}”所在的磁盘是只读的")
     finally:
         subprocess.run(["umount", str(disk)])
+
+
+def test_temporary_file_of_a_killed_export_is_removed_on_next_start(tmp_path):
+    import os
+    import signal
+    import time
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    db = tmp_path / "x.db"
+    run("sample", "--db", str(db), "--needs", "1500", "--cases", "0")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "export", "needs", "--db", str(db),
+                             "--out", str(out / "清单.pdf")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (out.is_dir() and any(p.name.startswith(".~") for p in out.iterdir())):
+        assert proc.poll() is None, "the export finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    left = [p.name for p in out.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".~清单") and left[0].endswith(".pdf")
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "template", "needs", "--out",
+                           str(tmp_path / "t.xlsx")], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert list(out.iterdir()) == []
