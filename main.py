@@ -219,7 +219,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     path = db_path(args)
     info = check_restorable(Path(args.source))
+    is_new = not path.is_file()
     before = restore(Path(args.source), path)
+    if is_new:
+        print(f"已新建数据库文件：{path}")
     if before:
         print(f"恢复前的数据库已备份到：{before}")
     print(f"已用“{args.source}”恢复数据库“{path}”：需求 {info.needs} 条，案例 {info.cases} 个。")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,7 +110,18 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     query = "?mode=ro"
     if readonly_reason(path) in ("medium", "folder") and not path.with_name(path.name + "-wal").exists():
         query += "&immutable=1"
-    return sqlite3.connect(path.as_uri() + query, uri=True, timeout=15)
+    return sqlite3.connect(_file_uri(path) + query, uri=True, timeout=15)
+
+
+def _file_uri(path: Path) -> str:
+    """A SQLite URI for an absolute path: /tmp/x.db, C:\\x.db and a network share \\\\server\\share\\x.db.
+
+    Not ``Path.as_uri()``: it puts a share's server in the URI's authority, which SQLite refuses.
+    """
+    posix = path.as_posix()
+    if not posix.startswith("/"):
+        posix = "/" + posix  # C:/x.db
+    return "file://" + urllib.parse.quote(posix, safe="/:")
 
 
 def open_readonly(path: str | Path) -> sqlite_utils.Database:

@@ -195,3 +195,11 @@ def test_killed_backup_leaves_no_temporary_file_after_next_start(db_path, tmp_pa
     assert not stale.exists() and not export_tmp.exists() and not note.exists()
     assert mine.exists() and live is not None and live.exists()
     tempfiles.unregister(live)
+
+
+def test_odd_file_names_survive_the_read_only_uri(tmp_path):
+    folder = tmp_path / "林晓 的#数据 100%"
+    folder.mkdir()
+    path = filled(folder / "万里行 v2.db")
+    copy = bk.take_backup(path, "manual")
+    assert bk.describe(copy).needs == 6 and copy.parent == folder / "backups"
