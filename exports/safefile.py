@@ -7,8 +7,8 @@ import errno
 import gc
 import logging
 import os
+import secrets
 import sys
-import tempfile
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,13 +33,10 @@ def atomic_path(final: str | Path) -> Iterator[Path]:
     try:
         _refuse_read_only(final)
         final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + final.stem[:40], suffix=final.suffix, dir=final.parent)
+        tmp_path, note = _create_temporary(final)
     except OSError as exc:
         _name_final(exc, final)
         raise
-    os.close(fd)
-    tmp_path = Path(tmp)
-    note = tempfiles.register(tmp_path)
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
@@ -60,6 +57,24 @@ def atomic_path(final: str | Path) -> Iterator[Path]:
     finally:
         if not tmp_path.exists():
             tempfiles.unregister(note)
+
+
+def _create_temporary(final: Path) -> tuple[Path, Path | None]:
+    """Create an empty owner-only file beside ``final``, noted *before* it exists (a kill in between
+    leaves a note without a file, never a file without a note)."""
+    for _ in range(100):
+        tmp_path = final.with_name(f"{TEMP_PREFIX}{final.stem[:40]}{secrets.token_hex(4)}{final.suffix}")
+        note = tempfiles.register(tmp_path)
+        try:
+            os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            tempfiles.unregister(note)
+            continue
+        except BaseException:
+            tempfiles.unregister(note)
+            raise
+        return tmp_path, note
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(final))
 
 
 def _refuse_read_only(final: Path) -> None:

@@ -250,8 +250,13 @@ def auto_backup(db_path: str | Path, reason: str, now: dt.datetime | None = None
     if reason == "daily" and any(b.reason == "daily" and b.taken_at and b.taken_at.date() == now.date()
                                  for b in list_backups(db_path)):
         return None
-    state = inspect_database(db_path)
-    if not state.ours or not state.has_data:
+    try:
+        state = inspect_database(db_path)
+    except DatabaseError:
+        if reason == "daily":
+            return None  # the open that follows explains what is wrong with the file
+        raise
+    if not state.ours or state.too_new or not state.has_data:
         return None
     return take_backup(db_path, reason, now)
 
