@@ -164,8 +164,8 @@ def copy_database(source: str | Path, dest: str | Path) -> Path:
     except OSError as exc:
         raise BackupError(explain_os_error(exc, dest)) from exc
     finally:
-        _remove(tmp)
-        _remove(tmp.with_name(tmp.name + "-journal"))
+        for path in [tmp, *(tmp.with_name(tmp.name + s) for s in tempfiles.SQLITE_COMPANIONS)]:
+            _remove(path)
         tempfiles.unregister(note)
     return dest
 

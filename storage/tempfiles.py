@@ -20,6 +20,7 @@ import platformdirs
 log = logging.getLogger(__name__)
 
 APP_DIR_NAME = "wanlixing"
+SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
 
 
 def pending_dir() -> Path:
@@ -83,10 +84,13 @@ def clean_stale() -> list[Path]:
         try:
             target = Path(note.read_text(encoding="utf-8").strip())
             # Only our own temporary names: a damaged note never deletes an officer's file.
-            if target.name.startswith(".~") and target.is_file():
-                target.unlink()
-                removed.append(target)
-                log.info("removed temporary file left by process %s: %s", pid, target)
+            if target.name.startswith(".~"):
+                # SQLite's companions too: a killed backup leaves the copy's -wal/-shm/-journal.
+                for path in [target, *(target.with_name(target.name + s) for s in SQLITE_COMPANIONS)]:
+                    if path.is_file():
+                        path.unlink()
+                        removed.append(path)
+                        log.info("removed temporary file left by process %s: %s", pid, path)
             note.unlink()
         except OSError:
             log.warning("could not clean temporary file from %s", note, exc_info=True)

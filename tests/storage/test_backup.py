@@ -184,14 +184,18 @@ def test_killed_backup_leaves_no_temporary_file_after_next_start(db_path, tmp_pa
     stale.write_bytes(b"half")
     export_tmp = tmp_path / ".~清单abc123.pdf"
     export_tmp.write_bytes(b"%PDF half")
+    copy_tmp = tmp_path / f".~copy.db.{dead_pid}.tmp"  # a killed backup to a chosen file, in WAL mode
+    copy_wal = tmp_path / f".~copy.db.{dead_pid}.tmp-wal"
+    copy_wal.write_bytes(b"")
     note = tempfiles.pending_dir() / f"{dead_pid}-x.txt"
     note.parent.mkdir(parents=True)
     note.write_text(str(export_tmp), encoding="utf-8")
+    (note.parent / f"{dead_pid}-y.txt").write_text(str(copy_tmp), encoding="utf-8")
     mine = tmp_path / ".~still-writing.pdf"
     mine.write_bytes(b"")
     live = tempfiles.register(mine)  # this process is alive: its file stays
     removed = bk.clean_stale_temp_files(db_path)
-    assert set(removed) == {stale, export_tmp.resolve()}
+    assert set(removed) == {stale, export_tmp.resolve(), copy_wal.resolve()}
     assert not stale.exists() and not export_tmp.exists() and not note.exists()
     assert mine.exists() and live is not None and live.exists()
     tempfiles.unregister(live)
