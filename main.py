@@ -6,6 +6,9 @@ No sub-command opens the window; sub-commands run headless:
     python main.py export needs|cases --db FILE --out FILE.xlsx|FILE.pdf [--consolidated] [--id UUID ...]
     python main.py template needs|cases --out FILE.xlsx [--year YYYY]
     python main.py import PATH... --db FILE [--dry-run]
+    python main.py backup --db FILE [--out FILE]
+    python main.py restore --db FILE --from BACKUP
+    python main.py backups --db FILE
 """
 
 from __future__ import annotations
@@ -83,13 +86,50 @@ def build_parser() -> argparse.ArgumentParser:
     with_db(sp)
     sp.add_argument("paths", nargs="+", help="文件或文件夹")
     sp.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+
+    sp = sub.add_parser("backup", help="备份数据库（默认放在数据库旁的 backups 文件夹）")
+    with_db(sp)
+    sp.add_argument("--out", help="备份到这个文件（可选）")
+
+    sp = sub.add_parser("restore", help="用备份文件恢复数据库（先自动备份当前数据库）")
+    with_db(sp)
+    sp.add_argument("--from", dest="source", required=True, help="备份文件")
+
+    sp = sub.add_parser("backups", help="列出数据库的备份")
+    with_db(sp)
     return p
 
 
-def open_store(args: argparse.Namespace):
-    from storage import Store, default_db_path
+def db_path(args: argparse.Namespace) -> Path:
+    from storage import default_db_path
 
-    return Store.open(Path(args.db) if args.db else default_db_path())
+    return Path(args.db) if args.db else default_db_path()
+
+
+def require_existing(path: Path) -> None:
+    """Commands that only read never create a database (a mistyped --db must not look like an empty list)."""
+    if not path.is_file():
+        raise UserError(f"找不到数据库文件“{path}”。请检查 --db 后面的路径是否正确；"
+                        "如果还没有数据，请先打开窗口填写，或用 sample 命令生成示例数据。")
+
+
+def open_store(args: argparse.Namespace, create: bool = True):
+    """Open the database; a command that may create it says so when it does."""
+    from storage import Store
+
+    path = db_path(args)
+    if not create:
+        require_existing(path)
+        from storage.db import open_readonly
+        from storage.errors import explain_readonly_database
+
+        if explain_readonly_database(path):  # e.g. on a CD or a write-protected USB stick: reading is enough
+            return Store(open_readonly(path), path)
+    is_new = not path.is_file()
+    store = Store.open(path)
+    if is_new:
+        print(f"已新建数据库文件：{path}")
+    return store
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -108,7 +148,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     ext = out.suffix.lower()
     if ext not in (".xlsx", ".pdf"):
         raise UserError(f"输出文件“{out}”的扩展名应为 .xlsx 或 .pdf。")
-    store = open_store(args)
+    store = open_store(args, create=False)
     if args.form == "needs":
         if args.ids:
             raise UserError("--id 只用于导出案例。")
@@ -154,6 +194,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     """
     from exports.import_report import describe
     from exports.importing import collect_files, import_entries, preview_files, read_each
+    from storage import Store
+    from storage.backup import auto_backup
 
     files, missing = collect_files([Path(p) for p in args.paths])
     for message in missing:
@@ -161,7 +203,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not files:
         print("没有可导入的文件。", file=sys.stderr)
         return 1
-    store = open_store(args)
+    if args.dry_run and not db_path(args).is_file():
+        # A preview writes nothing, so it creates nothing either: compare with an empty database.
+        print(f"数据库文件“{db_path(args)}”还不存在：按空数据库预览，没有创建文件。")
+        store = Store.open(":memory:")
+    else:
+        store = open_store(args)
+        if not args.dry_run:
+            auto_backup(db_path(args), "import")
     failed = 0
     seen = 0
 
@@ -190,18 +239,94 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if failed or missing else 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from storage.backup import copy_database, describe, take_backup
+
+    path = db_path(args)
+    require_existing(path)
+    if args.out:
+        out = Path(args.out)
+        if out.exists() and out.resolve() == path.resolve():
+            raise UserError("备份文件不能与数据库是同一个文件，请换一个文件名。")
+        copy_database(path, out)
+    else:
+        out = take_backup(path, "manual")
+    info = describe(out)
+    print(f"已备份到：{out}（需求 {info.needs} 条，案例 {info.cases} 个）")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from storage.backup import check_restorable, restore
+
+    path = db_path(args)
+    info = check_restorable(Path(args.source))
+    is_new = not path.is_file()
+    before = restore(Path(args.source), path)
+    if is_new:
+        print(f"已新建数据库文件：{path}")
+    if before:
+        print(f"恢复前的数据库已备份到：{before}")
+    print(f"已用“{args.source}”恢复数据库“{path}”：需求 {info.needs} 条，案例 {info.cases} 个。")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from storage.backup import backup_dir, describe, list_backups
+
+    path = db_path(args)
+    backups = list_backups(path)
+    if not backups:
+        print(f"数据库“{path}”还没有备份（备份文件夹：{backup_dir(path)}）。")
+        return 0
+    for b in backups:
+        info = describe(b.path)
+        held = info.error or f"需求 {info.needs} 条，案例 {info.cases} 个，{info.unit or '未设置填报单位'}"
+        when = b.taken_at.strftime("%Y-%m-%d %H:%M:%S") if b.taken_at else ""
+        print(f"{when}  {b.reason_label}  {held}\n    {b.path}")
+    return 0
+
+
+def start_up(args: argparse.Namespace) -> None:
+    """Every start: remove temporary files a killed run left, then the daily backup (if any data)."""
+    from storage import DatabaseError
+    from storage.backup import auto_backup, clean_stale_temp_files
+
+    path = db_path(args)
+    try:
+        clean_stale_temp_files(path)
+    except OSError:
+        log.warning("could not clean temporary files", exc_info=True)
+    if args.command in ("sample", "export", "import", "backups"):
+        try:
+            auto_backup(path, "daily")
+        except DatabaseError as exc:  # a missing backup does not stop the work; the officer is told
+            print(f"提示：今天的自动备份没有完成。{exc}", file=sys.stderr)
+
+
+def log_unraisable(unraisable) -> None:
+    """Errors Python cannot raise (a file's __del__ on a full disk) go to the log, not to stderr in English."""
+    log.warning("ignored error in %r: %r", unraisable.object, unraisable.exc_value)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log_path = setup_logging()
-    commands = {"sample": cmd_sample, "export": cmd_export, "template": cmd_template, "import": cmd_import}
+    sys.unraisablehook = log_unraisable
+    commands = {"sample": cmd_sample, "export": cmd_export, "template": cmd_template, "import": cmd_import,
+                "backup": cmd_backup, "restore": cmd_restore, "backups": cmd_backups}
     if args.command is None:
         from ui.app import run
 
         return run(Path(args.db) if args.db else None)
+    import sqlite3
+
     from exports.meta import MetaError
     from storage import DatabaseError
+    from storage.errors import explain_os_error, explain_sqlite_error
 
     try:
+        start_up(args)
         return commands[args.command](args)
     except (UserError, DatabaseError, MetaError) as exc:
         print(str(exc), file=sys.stderr)
@@ -211,7 +336,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:
         log.exception("file error")
-        print(f"无法读写文件：{exc.filename or ''}（{exc.strerror or exc}）。请检查路径和权限。", file=sys.stderr)
+        print(explain_os_error(exc, getattr(args, "out", None) if exc.filename is None else None), file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:
+        log.exception("database error")
+        print(explain_sqlite_error(exc, db_path(args)), file=sys.stderr)
         return 2
     except Exception:
         log.exception("unexpected error in %s", args.command)

@@ -6,7 +6,10 @@ worker thread (sqlite3 connections refuse to cross threads).
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -14,6 +17,13 @@ import sqlite_utils
 
 from forms import CASES, NEEDS
 from storage.compat_sqlite_utils import migration_names
+from storage.errors import (
+    DB_NOT_OURS,
+    explain_os_error,
+    explain_readonly_database,
+    explain_sqlite_error,
+    readonly_reason,
+)
 from storage.migrations import MIGRATIONS
 
 APP_DIR_NAME = "wanlixing"
@@ -27,6 +37,14 @@ class DatabaseTooNew(DatabaseError):
     pass
 
 
+class DatabaseReadOnly(DatabaseError):
+    """The file or its folder cannot be written; the file itself is fine."""
+
+
+TOO_NEW = ("数据库“{path}”由更新版本的万里行填报助手创建，当前版本无法安全打开。"
+           "请升级软件后再打开；本软件没有修改该文件。")
+
+
 def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False)) / "wanlixing.db"
 
@@ -36,10 +54,16 @@ def schema_names() -> list[str]:
 
 
 def open_database(path: str | Path = ":memory:") -> sqlite_utils.Database:
-    """Open (creating if needed) and upgrade the database at ``path``."""
+    """Open (creating if needed) and upgrade the database at ``path``.
+
+    An existing file is first checked through a read-only connection: a file that
+    is not ours or comes from a newer version is refused before anything (even
+    the journal mode) is written to it. Before a pending upgrade of a database
+    that holds records, a backup is taken (:func:`storage.backup.auto_backup`).
+    """
     memory = str(path) == ":memory:"
     if not memory:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _check_before_writing(Path(path))
     try:
         conn = sqlite3.connect(str(path), timeout=15)
         db = sqlite_utils.Database(conn, execute_plugins=False)
@@ -49,24 +73,147 @@ def open_database(path: str | Path = ":memory:") -> sqlite_utils.Database:
             # window's writes; synchronous=FULL makes each commit survive power loss.
             db.enable_wal()
             db.execute("PRAGMA synchronous = FULL")
-        _refuse_newer(db, path)
+        _refuse_newer(db, path)  # a second guard; the read-only check has normally refused it already
         MIGRATIONS.apply(db)
         sync_form_columns(db)
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(
-            f"无法打开数据库文件“{path}”：它不是本软件的数据库，或文件已损坏（{exc}）。"
-        ) from exc
+    except sqlite3.Error as exc:
+        raise DatabaseError(explain_sqlite_error(exc, path)) from exc
     return db
+
+
+@dataclass
+class DatabaseState:
+    """What a database file holds, as seen through a read-only connection."""
+
+    empty: bool  # no tables at all: a new file
+    ours: bool
+    too_new: bool
+    needs_upgrade: bool  # pending migrations or form columns to add
+    needs: int = 0  # live records (not in the recycle bin)
+    cases: int = 0
+    unit: str = ""
+    rows: int = 0  # needs and cases, the recycle bin included
+
+    @property
+    def has_data(self) -> bool:
+        return self.rows > 0
+
+
+def connect_readonly(path: str | Path) -> sqlite3.Connection:
+    """A connection that cannot change the file (not even its journal mode).
+
+    A WAL database on a read-only disk cannot get the shared-memory file a reader
+    needs; with no -wal file beside it nothing else is writing it, so it is read
+    as immutable.
+    """
+    path = Path(path).resolve()
+    query = "?mode=ro"
+    if readonly_reason(path) in ("medium", "folder") and not path.with_name(path.name + "-wal").exists():
+        query += "&immutable=1"
+    return sqlite3.connect(_file_uri(path) + query, uri=True, timeout=15)
+
+
+def _file_uri(path: Path) -> str:
+    """A SQLite URI for an absolute path: /tmp/x.db, C:\\x.db and a network share \\\\server\\share\\x.db.
+
+    Not ``Path.as_uri()``: it puts a share's server in the URI's authority, which SQLite refuses.
+    """
+    posix = path.as_posix()
+    if not posix.startswith("/"):
+        posix = "/" + posix  # C:/x.db
+    return "file://" + urllib.parse.quote(posix, safe="/:")
+
+
+def open_readonly(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing database for reading only (exports): nothing is written, not even on a read-only disk.
+
+    Refuses a file that is not ours, is newer, or still needs an upgrade (which would be a write).
+    """
+    path = Path(path)
+    state = inspect_database(path)
+    if state.empty or not state.ours:
+        raise DatabaseError(DB_NOT_OURS.format(path=path))
+    if state.too_new:
+        raise DatabaseTooNew(TOO_NEW.format(path=path))
+    if state.needs_upgrade:
+        # Only reachable for a read-only old database; a writable one is opened (and upgraded) normally.
+        raise DatabaseReadOnly(explain_readonly_database(path) or DB_NOT_OURS.format(path=path))
+    try:
+        return sqlite_utils.Database(connect_readonly(path), execute_plugins=False)
+    except sqlite3.Error as exc:
+        raise DatabaseError(explain_sqlite_error(exc, path)) from exc
+
+
+def inspect_database(path: str | Path) -> DatabaseState:
+    """Read-only look at an existing database file. Raises DatabaseError with a Chinese sentence."""
+    try:
+        conn = connect_readonly(path)
+        try:
+            return _inspect(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(explain_sqlite_error(exc, path)) from exc
+
+
+def _inspect(conn: sqlite3.Connection) -> DatabaseState:
+    tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+    if not tables:
+        return DatabaseState(empty=True, ours=True, too_new=False, needs_upgrade=False)
+    applied: set[str] = set()
+    if "_sqlite_migrations" in tables:
+        applied = {r[0] for r in conn.execute(
+            "select name from _sqlite_migrations where migration_set = ?", [MIGRATIONS.name])}
+    if not applied or not {"needs", "cases", "settings"} <= tables:
+        return DatabaseState(empty=False, ours=False, too_new=False, needs_upgrade=False)
+    known = set(schema_names())
+    state = DatabaseState(empty=False, ours=True, too_new=bool(applied - known),
+                          needs_upgrade=bool(known - applied))
+    for table, form in (("needs", NEEDS), ("cases", CASES)):
+        columns = {r[1] for r in conn.execute(f"pragma table_info({table})")}
+        if any(f.key not in columns for f in form.fields):
+            state.needs_upgrade = True
+        live = " where deleted_at is null" if "deleted_at" in columns else ""
+        setattr(state, table, conn.execute(f"select count(*) from {table}{live}").fetchone()[0])
+        state.rows += conn.execute(f"select count(*) from {table}").fetchone()[0]
+    row = conn.execute("select value from settings where key = 'profile'").fetchone()
+    if row:
+        try:
+            state.unit = str((json.loads(row[0]).get("value") or {}).get("unit") or "")
+        except (ValueError, AttributeError):
+            state.unit = ""
+    return state
+
+
+def _check_before_writing(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not ours, is newer, or cannot be written."""
+    if path.is_dir():
+        raise DatabaseError(DB_NOT_OURS.format(path=path))
+    state = None
+    if path.exists() and path.stat().st_size > 0:
+        state = inspect_database(path)
+        if not state.ours:
+            raise DatabaseError(DB_NOT_OURS.format(path=path))
+        if state.too_new:
+            raise DatabaseTooNew(TOO_NEW.format(path=path))
+    readonly = explain_readonly_database(path)
+    if readonly:
+        raise DatabaseReadOnly(readonly)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(explain_os_error(exc, path.parent)) from exc
+    if state is not None and state.needs_upgrade and state.has_data:
+        from storage.backup import auto_backup  # backup builds on this module
+
+        auto_backup(path, "migration")
 
 
 def _refuse_newer(db: sqlite_utils.Database, path: str | Path) -> None:
     applied = {m.name for m in MIGRATIONS.applied(db)}
     unknown = applied - set(schema_names())
     if unknown:
-        raise DatabaseTooNew(
-            f"数据库“{path}”由更新版本的万里行填报助手创建，当前版本无法安全打开。"
-            "请升级软件后再打开；本软件没有修改该文件。"
-        )
+        raise DatabaseTooNew(TOO_NEW.format(path=path))
 
 
 def sync_form_columns(db: sqlite_utils.Database) -> None:

@@ -168,3 +168,147 @@ def test_import_from_command_line(tmp_path):
     first = [[c.value for c in row] for row in load_workbook(export)["需求清单"].iter_rows(min_row=5)]
     second = [[c.value for c in row] for row in load_workbook(out)["需求清单"].iter_rows(min_row=5)]
     assert first == second
+
+
+def test_export_refuses_a_missing_database_and_creates_nothing(tmp_path):
+    out = run("export", "needs", "--db", str(tmp_path / "typo" / "x.db"), "--out", str(tmp_path / "x.xlsx"))
+    assert out.returncode == 2
+    assert out.stderr.strip() == (f"找不到数据库文件“{tmp_path / 'typo' / 'x.db'}”。请检查 --db 后面的路径是否正确；"
+                                  "如果还没有数据，请先打开窗口填写，或用 sample 命令生成示例数据。")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_commands_that_create_a_database_say_so(tmp_path):
+    db = tmp_path / "new" / "x.db"
+    out = run("sample", "--db", str(db), "--needs", "2", "--cases", "0")
+    assert out.returncode == 0 and out.stdout.splitlines()[0] == f"已新建数据库文件：{db}"
+    out = run("sample", "--db", str(db), "--needs", "2", "--cases", "0")
+    assert "已新建" not in out.stdout
+
+
+def test_backup_restore_and_list_from_command_line(tmp_path):
+    db = tmp_path / "x.db"
+    run("sample", "--db", str(db), "--needs", "7", "--cases", "1")
+    copy = tmp_path / "备份.db"
+    out = run("backup", "--db", str(db), "--out", str(copy))
+    assert out.returncode == 0 and out.stdout.strip() == f"已备份到：{copy}（需求 7 条，案例 1 个）"
+    out = run("backup", "--db", str(db))
+    assert out.returncode == 0 and "backups" in out.stdout and "-manual.db" in out.stdout
+    run("sample", "--db", str(db), "--needs", "3", "--cases", "0")  # adds three needs
+    assert len(content(db)) == 11
+    out = run("restore", "--db", str(db), "--from", str(copy))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == f"已用“{copy}”恢复数据库“{db}”：需求 7 条，案例 1 个。"
+    assert len(content(db)) == 8
+    listing = run("backups", "--db", str(db)).stdout
+    assert "恢复备份前自动备份  需求 10 条，案例 1 个" in listing and "手动备份  需求 7 条，案例 1 个" in listing
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"PK\x03\x04 not sqlite" * 100)
+    out = run("restore", "--db", str(db), "--from", str(bad))
+    assert out.returncode == 2 and "不是本软件的数据库" in out.stderr and len(content(db)) == 8
+    out = run("backup", "--db", str(tmp_path / "none.db"))
+    assert out.returncode == 2 and "找不到数据库文件" in out.stderr and not (tmp_path / "none.db").exists()
+
+
+def test_read_only_database_and_output_get_their_own_sentences(tmp_path):
+    db = tmp_path / "x.db"
+    run("sample", "--db", str(db), "--needs", "4", "--cases", "0")
+    db.chmod(0o444)
+    try:
+        out = run("sample", "--db", str(db), "--needs", "1")
+        assert out.returncode == 2
+        assert out.stderr.strip().startswith(f"数据库文件“{db}”是只读的，本软件无法保存修改（文件本身没有损坏）")
+        # Reading is enough for an export, so a read-only database still exports.
+        out = run("export", "needs", "--db", str(db), "--out", str(tmp_path / "a.xlsx"))
+        assert out.returncode == 0 and "已导出需求 4 条" in out.stdout
+    finally:
+        db.chmod(0o644)
+    target = tmp_path / "只读.xlsx"
+    target.write_bytes(b"old")
+    target.chmod(0o444)
+    out = run("export", "needs", "--db", str(db), "--out", str(target))
+    assert out.returncode == 2 and out.stderr.strip().startswith(f"文件“{target}”是只读的，无法写入。")
+    folder = tmp_path / "只读文件夹"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        out = run("export", "needs", "--db", str(db), "--out", str(folder / "a.pdf"))
+    finally:
+        folder.chmod(0o755)
+    assert out.returncode == 2 and out.stderr.strip().startswith(f"没有权限在文件夹“{folder}”中写入文件。")
+    assert list(folder.iterdir()) == []
+
+
+def _mount_tmpfs(path: Path, size: str) -> bool:
+    import os
+
+    if os.name != "posix" or os.geteuid() != 0:
+        return False
+    path.mkdir()
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True).returncode == 0
+
+
+def test_full_and_read_only_disk_on_a_real_tmpfs(tmp_path):
+    """A 2 MiB tmpfs (needs root; skipped otherwise): full, then remounted read-only."""
+    import pytest
+
+    disk = tmp_path / "disk"
+    if not _mount_tmpfs(disk, "2m"):
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        db = tmp_path / "x.db"
+        run("sample", "--db", str(db), "--needs", "300", "--cases", "3")
+        (disk / "filler").write_bytes(b"\0" * (2 * 1024 * 1024 - 40 * 1024))
+        for name in ("清单.xlsx", "清单.pdf"):
+            out = run("export", "needs", "--db", str(db), "--out", str(disk / name))
+            assert out.returncode == 2
+            assert out.stderr.strip() == (f"磁盘空间已满，无法写入“{disk / name}”。请清理磁盘（删除不需要的文件、"
+                                          "清空回收站）或换一个有空间的位置后重试。")
+        out = run("sample", "--db", str(disk / "new.db"), "--needs", "2000")
+        assert out.returncode == 2 and out.stderr.strip().startswith(f"磁盘空间已满，无法写入数据库“{disk / 'new.db'}”")
+        assert sorted(p.name for p in disk.iterdir() if p.name.startswith(".~")) == []
+        (disk / "filler").unlink()
+        for p in disk.glob("new.db*"):
+            p.unlink()
+        import shutil
+
+        shutil.copy(db, disk / "ro.db")
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        out = run("sample", "--db", str(disk / "ro.db"), "--needs", "1")
+        assert out.returncode == 2 and out.stderr.strip().startswith(
+            f"数据库文件“{disk / 'ro.db'}”在只读的磁盘上（例如写保护的U盘或光盘），本软件无法保存修改（文件本身没有损坏）")
+        out = run("export", "needs", "--db", str(disk / "ro.db"), "--out", str(tmp_path / "from-cd.xlsx"))
+        assert out.returncode == 0 and "已导出需求 300 条" in out.stdout
+        out = run("export", "needs", "--db", str(db), "--out", str(disk / "a.xlsx"))
+        assert out.returncode == 2 and out.stderr.strip().startswith(f"“{disk / 'a.xlsx'}”所在的磁盘是只读的")
+    finally:
+        subprocess.run(["umount", str(disk)])
+
+
+def test_temporary_file_of_a_killed_export_is_removed_on_next_start(tmp_path):
+    import os
+    import signal
+    import time
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    db = tmp_path / "x.db"
+    run("sample", "--db", str(db), "--needs", "1500", "--cases", "0")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "export", "needs", "--db", str(db),
+                             "--out", str(out / "清单.pdf")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (out.is_dir() and any(p.name.startswith(".~") for p in out.iterdir())):
+        assert proc.poll() is None, "the export finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    left = [p.name for p in out.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".~清单") and left[0].endswith(".pdf")
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "template", "needs", "--out",
+                           str(tmp_path / "t.xlsx")], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert list(out.iterdir()) == []

@@ -10,8 +10,9 @@ from pathlib import Path
 from exports.fonts import qt_font_files
 from forms import APP_NAME
 from storage import DatabaseError, Store, default_db_path
+from storage.errors import explain
 from ui import instance_lock, strings
-from ui.qt import QApplication, QFont, QFontDatabase, QMessageBox
+from ui.qt import QApplication, QFont, QFontDatabase, QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +48,46 @@ def install_excepthook(log_path: str) -> None:
     def hook(exc_type, exc, tb) -> None:
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
         if QApplication.instance() is not None:
-            # A failed write explains itself (and says it was NOT saved); anything else is unexpected.
+            # A failed write explains itself (and says it was NOT saved); a file or database
+            # failure has its own sentence; nothing else shows English text.
             text = str(exc) if isinstance(exc, DatabaseError) else \
-                strings.UNEXPECTED_ERROR.format(what=exc, log=log_path)
+                explain(exc) or strings.UNEXPECTED_ERROR.format(log=log_path)
             QMessageBox.critical(None, APP_NAME, text)
 
+    def unraisable(info) -> None:  # e.g. a ZipFile.__del__ on a full disk: the log, never stderr
+        log.warning("ignored error in %r: %r", info.object, info.exc_value)
+
     sys.excepthook = hook
+    sys.unraisablehook = unraisable
 
 
-def open_store_or_explain(path: Path) -> Store | None:
+def open_store_or_explain(path: Path, parent: QWidget | None = None) -> Store | None:
     try:
         return Store.open(path)
     except DatabaseError as exc:
-        QMessageBox.critical(None, strings.DB_ERROR_TITLE, str(exc))
+        QMessageBox.critical(parent, strings.DB_ERROR_TITLE, str(exc))
         return None
+
+
+def start_up(path: Path) -> None:
+    """Before the window opens: remove temporary files a killed run left."""
+    from storage.backup import clean_stale_temp_files
+
+    try:
+        clean_stale_temp_files(path)
+    except OSError:
+        log.warning("could not clean temporary files", exc_info=True)
+
+
+def daily_backup(path: Path) -> str:
+    """The first start of the day copies the database (with records) into its backups folder."""
+    from storage.backup import auto_backup
+
+    try:
+        auto_backup(path, "daily")
+    except DatabaseError as exc:
+        return strings.DAILY_BACKUP_FAILED.format(why=exc)
+    return ""
 
 
 def run(db_path: Path | None) -> int:
@@ -75,15 +102,27 @@ def run(db_path: Path | None) -> int:
     if lock is None:
         QMessageBox.critical(None, APP_NAME, instance_lock.refusal(path))
         return 3
+    start_up(path)
+    is_new = not path.is_file()
     store = open_store_or_explain(path)
     if store is None:
         return 2
+    note = strings.DB_CREATED.format(path=path) if is_new else daily_backup(path)
     if not store.has_profile():
         dialog = ProfileDialog(store, first_run=True)
         dialog.exec()
     window = MainWindow(store)
+    window.instance_lock = lock  # 文件 → 打开其他数据库 hands it on or releases it
     window.show()
+    if note:
+        window.statusBar().showMessage(note, 30000)
     code = app.exec()
+    # 文件 → 打开其他数据库 may have replaced the first window; close every database still open.
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.store.close()
+            if getattr(widget, "instance_lock", None) is not None:
+                widget.instance_lock.unlock()
     store.close()
     lock.unlock()
     return code

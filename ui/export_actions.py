@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from exports.filenames import default_filename
-from storage import Store
+from storage import DatabaseError, Store
+from storage.errors import explain
 from ui.qt import QDesktopServices, QFileDialog, QMessageBox, QSettings, QUrl, QWidget
 from ui.tasks import run_task
 
@@ -63,11 +64,12 @@ def offer_to_open(parent: QWidget, path: Path, text: str) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
-def show_error(parent: QWidget, exc: Exception) -> None:
-    if isinstance(exc, OSError):
-        text = f"无法写入文件：{exc.filename or ''}。文件可能正在 Excel/WPS 中打开，请关闭后重试，或换一个位置保存。"
+def show_error(parent: QWidget, exc: Exception, path: Path | None = None) -> None:
+    """Disk full, read-only, locked by Excel: each its own sentence naming the file; never English text."""
+    if isinstance(exc, DatabaseError):
+        text = str(exc)
     else:
-        text = f"导出没有完成：{exc}。已填写的内容不受影响，详情已写入日志。"
+        text = explain(exc, path) or "导出没有完成。已填写的内容不受影响，详情已写入日志。"
     QMessageBox.warning(parent, "导出失败", text)
 
 
@@ -87,7 +89,7 @@ def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, cons
         offer_to_open(parent, path, f"已导出{what} {count} {'条' if form_id == 'needs' else '个'}。")
 
     run_task(parent, f"正在导出{what}……", _export_job, store.path, form_id, ext, str(path), ids, consolidated,
-             on_done=done, on_error=lambda exc: show_error(parent, exc))
+             on_done=done, on_error=lambda exc: show_error(parent, exc, path))
 
 
 def save_template(parent: QWidget, store: Store, form_id: str) -> None:
@@ -101,6 +103,6 @@ def save_template(parent: QWidget, store: Store, form_id: str) -> None:
     try:
         write_template(form_id, path, year=year)
     except OSError as exc:
-        show_error(parent, exc)
+        show_error(parent, exc, path)
         return
     offer_to_open(parent, path, "已生成空白模板，可发给没有安装本软件的同事填写。")

@@ -12,6 +12,7 @@ from pathlib import Path
 from exports.import_report import describe
 from exports.importing import FilePreview, apply_previews, collect_files, preview_files
 from storage import Store
+from storage.backup import auto_backup
 from storage.merge import DECISION_LABELS, KEEP_MINE, history, undo_batch
 from ui.qt import (
     QComboBox,
@@ -47,6 +48,7 @@ def _preview_job(db_path: str, files: list[Path], progress) -> list[FilePreview]
 
 
 def _apply_job(db_path: str, previews: list[FilePreview], decisions: dict, progress) -> list[str]:
+    auto_backup(db_path, "import")  # before anything is written; a failure stops the import here
     store = Store.open(db_path)
     try:
         return apply_previews(store, previews, decisions, progress=progress)

@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        from ui import backup_dialog as db
         from ui import export_actions as ex
 
         bar = self.menuBar()
@@ -160,6 +161,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "生成需求清单空白模板…", lambda: ex.save_template(self, self.store, "needs"))
         self._action(file_menu, "生成案例推荐表空白模板…", lambda: ex.save_template(self, self.store, "cases"))
+        file_menu.addSeparator()
+        self._action(file_menu, strings.OPEN_OTHER_DB, lambda: db.open_other_database(self))
+        self._action(file_menu, strings.BACKUP_DB, lambda: db.backup_database(self))
+        self._action(file_menu, strings.RESTORE_BACKUP, lambda: db.restore_backup(self))
         file_menu.addSeparator()
         self._action(file_menu, strings.QUIT, self.close, QKeySequence.StandardKey.Quit)
 
