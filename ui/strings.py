@@ -41,6 +41,7 @@ QUIT = "退出"
 ABOUT = "关于"
 SAVED_NOTE = "所有修改已自动保存到本机数据库"
 NOT_SAVED_NOTE = "⚠ 最近一次修改没有保存"
+UNDO_NOT_DONE = "{action}“{text}”没有完成：{reason}"
 EDIT_NOT_SAVED = "出现意外错误，这次修改没有保存。请重新修改；如果问题重复出现，请把日志文件发给技术支持。"
 
 PASTE_ADDED = "已粘贴 {n} 行，作为新需求添加在末尾。"

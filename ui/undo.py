@@ -7,9 +7,10 @@ entry on the ``QUndoStack`` and broadcasts the :class:`~storage.ops.OpChanges` o
 
 An edit that failed (the database stayed locked past the timeout, the disk is full,
 the file is read-only) keeps no undo entry and is reported on :attr:`failed` as a
-Chinese sentence saying it was not saved. An undo that would overwrite a newer
-version from another window or an import is refused the same way, and that step
-leaves the history.
+Chinese sentence saying it was not saved. An undo or redo that could not be written
+for the same reasons stays in place, to be tried again. An undo that would overwrite
+a newer version from another window or an import is refused, and that step leaves
+the history.
 
 Deletes are soft (``deleted_at``), so undoing one restores the very record, and the
 recycle bin can restore it after a restart too. The recycle bin and undoing a whole
@@ -40,6 +41,32 @@ class EditHistory(QUndoStack):
         super().__init__(parent)
         self.store = store
         self.ops = Operations(store)
+        self._write_failed = False  # set by _replay: the last undo/redo could not write
+
+    def undo(self) -> None:
+        """撤销. If the database could not be written (locked, full), the step stays where it was."""
+        index = self.index()
+        self._write_failed = False
+        super().undo()
+        if self._write_failed:
+            self._write_failed = False
+            self._put_back(self.index(), index)
+
+    def redo(self) -> None:
+        index = self.index()
+        self._write_failed = False
+        super().redo()
+        if self._write_failed:
+            self._write_failed = False
+            self._put_back(index, index)
+
+    def _put_back(self, at: int, index: int) -> None:
+        # QUndoStack has already moved its index; move it back without running the command again,
+        # so the officer can try the same 撤销/重做 once the database is writable.
+        command = self.command(at)
+        if isinstance(command, OpCommand):
+            command.skip_once = True
+            self.setIndex(index)
 
     def run(self, op: Callable[[Operations], OpResult]) -> OpResult | None:
         """Apply ``op`` now and keep its undo entry. Returns None when it failed: nothing was
@@ -71,16 +98,23 @@ class EditHistory(QUndoStack):
         self.changed.emit(changes)
 
     def _replay(self, command: OpCommand, backwards: bool) -> None:
+        action = strings.UNDO if backwards else strings.REDO
         try:
             changes = (self.ops.undo if backwards else self.ops.redo)(command.entry)
+        except WriteFailed as exc:
+            # Nothing was written and the step is kept (see undo/redo): it can be tried again.
+            log.warning("undo/redo not written: %s", exc, exc_info=exc.__cause__ or exc)
+            self._write_failed = True
+            self.failed.emit(strings.UNDO_NOT_DONE.format(action=action, text=command.entry.text, reason=exc))
+            return
         except Exception as exc:
-            if isinstance(exc, (WriteFailed, EditRefused)):
-                log.warning("undo/redo refused: %s", exc, exc_info=exc.__cause__ or exc)
+            if isinstance(exc, EditRefused):
+                log.warning("undo/redo refused: %s", exc)
                 text = str(exc)
             else:
                 log.exception("undo/redo failed unexpectedly")
                 text = strings.EDIT_NOT_SAVED
-            # QUndoStack drops an obsolete command instead of pretending it ran.
+            # A refused step can never succeed: QUndoStack drops an obsolete command.
             command.setObsolete(True)
             self.failed.emit(text)
             return
@@ -93,6 +127,7 @@ class OpCommand(QUndoCommand):
     def __init__(self, history: EditHistory, entry: UndoEntry) -> None:
         super().__init__(entry.text)
         self.history, self.entry, self._applied = history, entry, True
+        self.skip_once = False  # EditHistory moves the index back after a failed write
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return _MERGE_ID if self.entry.merge_key() is not None else -1
@@ -104,10 +139,13 @@ class OpCommand(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        if self._applied:  # the first redo is the push: the operation has already run
-            self._applied = False
+        if self._applied or self.skip_once:  # the first redo is the push: the operation has already run
+            self._applied = self.skip_once = False
             return
         self.history._replay(self, backwards=False)
 
     def undo(self) -> None:
+        if self.skip_once:
+            self.skip_once = False
+            return
         self.history._replay(self, backwards=True)

@@ -202,3 +202,27 @@ def test_image_limit_and_image_writes_go_through_the_history(qtbot, app_window, 
     window.undo_edit()
     assert not window.store.cases.get(case_id)["name"]
     assert len(shown) == 1
+
+
+def test_undo_that_cannot_write_stays_in_the_history(qtbot, app_window, db_path, monkeypatch):
+    shown = capture_warnings(monkeypatch)
+    window = app_window()
+    page = window.needs_page
+    page.add_need()
+    page.view.setFocus()
+    type_into_cell(qtbot, window, 0, "subject_name", "福建甲科技有限公司")
+    window.store.db.execute("PRAGMA busy_timeout = 300")
+    with write_lock_held(db_path, 3):
+        window.undo_edit()
+    assert len(shown) == 1 and shown[0].startswith("撤销“编辑”没有完成") and "没有保存" in shown[0]
+    assert window.undo.count() == 2 and window.undo.index() == 2 and window.undo.undoText() == "编辑"
+    assert Store.open(db_path).needs.rows()[0]["subject_name"] == "福建甲科技有限公司"
+    window.undo_edit()  # the other writer is gone: the same step now works
+    assert Store.open(db_path).needs.rows()[0]["subject_name"] is None
+    window.store.db.execute("PRAGMA busy_timeout = 300")
+    with write_lock_held(db_path, 3):
+        window.redo_edit()
+    assert len(shown) == 2 and shown[1].startswith("重做“编辑”没有完成")
+    assert window.undo.index() == 1 and window.undo.redoText() == "编辑"
+    window.redo_edit()
+    assert Store.open(db_path).needs.rows()[0]["subject_name"] == "福建甲科技有限公司"
