@@ -4,6 +4,7 @@
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
+    QLibraryInfo,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -13,9 +14,11 @@ from PySide6.QtCore import (
     Qt,
     QThreadPool,
     QTimer,
+    QTranslator,
     QUrl,
     Signal,
     Slot,
+    qVersion,
 )
 from PySide6.QtGui import (
     QAction,
