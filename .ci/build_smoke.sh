@@ -21,6 +21,13 @@ version=$(python -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "
 got=$(run "$APP/wanlixing-cli" --version)
 [ "$got" = "万里行填报助手 $version" ] || fail "--version printed '$got', pyproject.toml says $version"
 
+# A wrong command line: exit 2 and a Chinese hint naming this program, not "python main.py".
+set +e
+hint=$(run "$APP/wanlixing-cli" no-such-command 2>&1)
+code=$?
+set -e
+[ "$code" = 2 ] && grep -q "请运行 wanlixing-cli --help" <<<"$hint" || fail "bad command line: exit $code, '$hint'"
+
 run "$APP/wanlixing-cli" sample --db sample.db --needs 40 --cases 2
 run "$APP/wanlixing-cli" export needs --db sample.db --out needs.pdf
 run "$APP/wanlixing-cli" export cases --db sample.db --out cases.pdf
