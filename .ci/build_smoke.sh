@@ -9,7 +9,7 @@ APP=$ROOT/dist/wanlixing
 
 started=$(date +%s)
 python -m pip install -q -e ".[build]"
-python -m PyInstaller --noconfirm --clean --log-level WARN wanlixing.spec
+python -m PyInstaller --noconfirm --log-level WARN wanlixing.spec
 echo "build_smoke: built dist/wanlixing in $(( $(date +%s) - started )) s, $(du -sh "$APP" | cut -f1)"
 
 WORK=$(mktemp -d)
