@@ -21,6 +21,8 @@ from pathlib import Path
 from forms import APP_NAME, APP_VERSION
 
 log = logging.getLogger("wanlixing")
+# How the officer started the program, for usage lines: the PyInstaller build is its own program.
+PROG = "wanlixing-cli" if getattr(sys, "frozen", False) else "python main.py"
 
 
 class UserError(Exception):
@@ -30,7 +32,7 @@ class UserError(Exception):
 class ChineseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own messages are English
         self.print_usage(sys.stderr)
-        self.exit(2, f"命令行参数有误：{message}\n请运行 python main.py --help 查看用法。\n")
+        self.exit(2, f"命令行参数有误：{message}\n请运行 {PROG} --help 查看用法。\n")
 
 
 def log_file() -> Path:
@@ -55,7 +57,7 @@ def setup_logging() -> Path | None:
 
 def build_parser() -> argparse.ArgumentParser:
     db_help = "数据库文件（默认在用户数据目录中）"
-    p = ChineseArgumentParser(prog="python main.py", description=f"{APP_NAME}：需求清单与优秀案例推荐表的填报、导出与汇总")
+    p = ChineseArgumentParser(prog=PROG, description=f"{APP_NAME}：需求清单与优秀案例推荐表的填报、导出与汇总")
     p.add_argument("--db", help=db_help)
     p.add_argument("--version", action="version", version=f"{APP_NAME} {APP_VERSION}")
     sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser)

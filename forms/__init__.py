@@ -1,12 +1,37 @@
 """What the two forms are: fields, labels, choices and rules. Plain Python, no Qt."""
 
+from __future__ import annotations
+
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
 from forms.cases import CASES
 from forms.fields import Field, Form, Kind
 from forms.needs import NEEDS
 from forms.profile import PROFILE
 
 APP_NAME = "万里行填报助手"
-APP_VERSION = "0.1.0"
+
+
+def _app_version() -> str:
+    """The version, written only in pyproject.toml.
+
+    Installed (pip, or the PyInstaller build, which ships the package metadata) it comes
+    from the metadata; a source checkout that was never installed reads pyproject.toml.
+    """
+    try:
+        return metadata.version("wanlixing")
+    except metadata.PackageNotFoundError:
+        pass
+    try:
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "0+unknown"
+
+
+APP_VERSION = _app_version()
 
 FORMS = {f.id: f for f in (NEEDS, CASES, PROFILE)}
 

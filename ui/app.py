@@ -12,7 +12,7 @@ from forms import APP_NAME
 from storage import DatabaseError, Store, default_db_path
 from storage.errors import explain
 from ui import instance_lock, strings
-from ui.qt import QApplication, QFont, QFontDatabase, QMessageBox, QWidget
+from ui.qt import QApplication, QFont, QFontDatabase, QLibraryInfo, QMessageBox, QTranslator, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +34,26 @@ def register_fonts() -> list[str]:
     return families
 
 
+def install_qt_translations(app: QApplication) -> bool:
+    """Qt's own words (Yes/No/Cancel, the file dialog) in Chinese, whatever the system language.
+
+    The build ships only ``qtbase_zh_CN.qm``; Qt finds it through its library info in
+    both a pip install and the PyInstaller bundle.
+    """
+    translator = QTranslator(app)  # parented: lives as long as the application
+    if not translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        log.warning("Qt Chinese translations not found; Qt's dialogs show English buttons")
+        return False
+    return app.installTranslator(translator)
+
+
 def ensure_app() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("wanlixing")
+    if existing is None:
+        install_qt_translations(app)
     register_fonts()
     return app  # type: ignore[return-value]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms import APP_NAME, APP_VERSION
+from forms import APP_NAME
 from storage import Store
 from storage.ops import OpChanges
 from ui import strings
@@ -220,8 +220,9 @@ class MainWindow(QMainWindow):
             self.undo.notify(OpChanges(frozenset({"needs", "cases"}), rows=True), forget=True)
 
     def about(self) -> None:
-        QMessageBox.about(self, strings.ABOUT, f"{APP_NAME} {APP_VERSION}\n\n知识产权服务万里行活动"
-                          f"需求清单与优秀案例推荐表的离线填报、导出与汇总。\n\n数据库：{self.store.path}")
+        from ui.about_dialog import AboutDialog
+
+        AboutDialog(self.store.path, self).exec()
 
     def closeEvent(self, event) -> None:
         # Edits are already in SQLite; only the case form may hold <0.4 s of typing.

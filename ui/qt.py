@@ -4,6 +4,7 @@
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
+    QLibraryInfo,
     QLockFile,
     QModelIndex,
     QObject,
@@ -14,9 +15,11 @@ from PySide6.QtCore import (
     Qt,
     QThreadPool,
     QTimer,
+    QTranslator,
     QUrl,
     Signal,
     Slot,
+    qVersion,
 )
 from PySide6.QtGui import (
     QAction,
