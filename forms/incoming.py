@@ -64,6 +64,10 @@ class IncomingRow:
     problems: dict[str, str] = field(default_factory=dict)  # field key -> Chinese sentence
     extra: dict[str, str] = field(default_factory=dict)  # unit / city / district of consolidated files
     cells: dict[str, str] = field(default_factory=dict)  # field key -> cell address such as "D7"
+    # Why the row must not be imported at all (text longer than its field, …): Chinese
+    # sentences naming the cell. Non-empty means the merge classifies the row as invalid,
+    # whatever its other values; unlike ``problems``, these are never kept as a draft.
+    invalid: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:

@@ -7,17 +7,17 @@ rows of plain values (``Sheet.iter_rows``), streamed where the format allows.
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import xlrd
 
 from exports.reading import limits
 from exports.reading.errors import ReadError
 from exports.reading.textfile import TEXT_EXTENSIONS, open_text_rows, refuse_lookalike
-from exports.reading.xlsx_rows import Context, iter_sheet_rows, sheet_source
+from exports.reading.xlsx_rows import iter_sheet_rows, open_workbook
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # what Office puts in a password-protected .xlsx
@@ -102,28 +102,19 @@ class Book:
 
 
 def _open_xlsx(path: Path) -> Book:
-    # openpyxl reads the workbook's small parts (sheet list, shared strings, styles)
-    # after limits.inspect_zip bounded them; rows are streamed by xlsx_rows, which
-    # ignores <dimension> and enforces the row, column and cell limits as it goes.
-    # data_only gives the values Excel calculated, not formulas such as =ROW()-3.
-    name = path.name
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # limits.inspect_zip has bounded every part; xlsx_rows reads the workbook
+    # without openpyxl's loader and streams rows, ignoring <dimension> and
+    # enforcing the row, column and cell limits as it goes. Formulas give the
+    # value Excel calculated and saved with them, never the formula.
+    zf = zipfile.ZipFile(path)
     try:
-        if len(wb.worksheets) > limits.MAX_SHEETS:
-            raise limits.too_big(name, f"有 {len(wb.worksheets):,} 个工作表")
-        ctx = Context.of(wb, name)  # refuses too many shared strings
+        entries, ctx = open_workbook(zf, path.name)
     except BaseException:
-        wb.close()
+        zf.close()
         raise
-    sheets = []
-    for ws in wb.worksheets:
-        if not hasattr(ws, "iter_rows"):
-            continue  # a chart sheet
-        declared = ws.max_row if isinstance(getattr(ws, "max_row", None), int) else 0
-        size = min(declared or 0, limits.MAX_ROWS)  # a hint for progress only, never trusted
-        sheets.append(Sheet(ws.title, ws.sheet_state,
-                            lambda ws=ws: iter_sheet_rows(sheet_source(wb, ws), ctx, ws.title), size))
-    return Book(sheets, wb.close)
+    sheets = [Sheet(e.title, e.state, lambda e=e: iter_sheet_rows(zf.open(e.part), ctx, e.title))
+              for e in entries]
+    return Book(sheets, zf.close)
 
 
 def _open_xls(path: Path, name: str) -> Book:
