@@ -14,9 +14,14 @@ Layout of the sheet (``META_SHEET``):
 
 from __future__ import annotations
 
+import itertools
+import re
+
 from openpyxl.workbook.workbook import Workbook
 
+from exports.xlsx_common import put_value
 from forms.incoming import ExportMeta, MetaRow
+from forms.rules import clean_text
 
 META_SHEET = "_wanlixing_meta"
 MARKER = "wanlixing-meta"
@@ -24,6 +29,12 @@ META_FORMAT = 1
 KEYS = ("form_id", "schema", "app_version", "unit", "city", "district", "year", "exported_at",
         "consolidated")
 ROW_HEADER = ("sheet", "row", "id", "updated_at", "digest")
+# The sheet is read from a stranger's file: it is streamed and read only this far
+# (one row per record, and the import takes at most 200,000 records).
+MAX_META_ROWS = 200_100
+MAX_META_TEXT = 200  # a unit name, a sheet name, a timestamp: anything longer is not ours
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_DIGEST = re.compile(r"^[0-9a-f]{8,128}$")
 
 
 class MetaError(Exception):
@@ -31,65 +42,103 @@ class MetaError(Exception):
 
 
 def write_meta(wb: Workbook, meta: ExportMeta) -> None:
+    """Write the sheet; every cell goes through the text-safe writer, like the visible ones."""
     ws = wb.create_sheet(META_SHEET)
     ws.sheet_state = "veryHidden"
-    ws.append([MARKER, META_FORMAT])
+    rows: list[list[object]] = [[MARKER, META_FORMAT]]
     for key in KEYS:
         value = getattr(meta, key)
         if isinstance(value, bool):
             value = int(value)
-        ws.append([key, value if value is not None else ""])
-    ws.append([])
-    ws.append(list(ROW_HEADER))
+        rows.append([key, value if value is not None else ""])
+    rows.append([])
+    rows.append(list(ROW_HEADER))
     for r in meta.records:
-        ws.append([r.sheet, r.row if r.row is not None else "", r.id, r.updated_at, r.digest])
+        rows.append([r.sheet, r.row if r.row is not None else "", r.id, r.updated_at, r.digest])
+    for n, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            put_value(ws.cell(row=n, column=c), value)
+
+
+def is_uuid(value: object) -> bool:
+    """A record id as the app writes it: a UUID in canonical (lower-case, hyphenated) form."""
+    return isinstance(value, str) and bool(_UUID.match(value))
+
+
+def _plain(value: object) -> str:
+    """A metadata value as plain text: one line, no control characters, not absurdly long."""
+    if value is None or isinstance(value, bool):
+        return ""
+    text = clean_text(value)
+    return text if len(text) <= MAX_META_TEXT else ""
 
 
 def read_meta(wb: Workbook) -> ExportMeta | None:
-    """The metadata of a workbook, or None when it has none (hand-filled, or lost)."""
+    """The metadata of a workbook, or None when it has none (hand-filled, or lost).
+
+    A record whose id is not a UUID is left out, so its row counts as hand-filled.
+    """
     if META_SHEET not in wb.sheetnames:
         return None
-    rows = [tuple(c for c in row) for row in wb[META_SHEET].iter_rows(values_only=True)]
+    stream = wb[META_SHEET].iter_rows(values_only=True)
+    rows = [tuple(row) + (None,) * (5 - len(row)) for row in itertools.islice(stream, MAX_META_ROWS)]
     if not rows or rows[0][0] != MARKER:
         return None
     try:
-        fmt = int(rows[0][1])
+        fmt = int(rows[0][1])  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
     if fmt > META_FORMAT:
         raise MetaError("该文件由更新版本的万里行填报助手导出，请升级软件后再导入。")
     values: dict[str, object] = {}
     i = 1
-    while i < len(rows) and rows[i] and rows[i][0] not in (None, "", ROW_HEADER[0]):
+    while i < len(rows) and rows[i][0] not in (None, "", ROW_HEADER[0]):
         values[str(rows[i][0])] = rows[i][1]
         i += 1
     records: list[MetaRow] = []
     for row in rows[i:]:
-        if not row or row[0] in (None, "") or row[0] == ROW_HEADER[0] or not row[2]:
+        if row[0] in (None, "") or row[0] == ROW_HEADER[0] or not is_uuid(row[2]):
             continue
         excel_row = row[1]
+        digest = _plain(row[4])
         records.append(MetaRow(
-            sheet=str(row[0]),
-            row=int(excel_row) if isinstance(excel_row, (int, float)) or str(excel_row).isdigit() else None,
+            sheet=_plain(row[0]),
+            row=_row_number(excel_row),
             id=str(row[2]),
-            updated_at=str(row[3] or ""),
-            digest=str(row[4] or ""),
+            updated_at=_plain(row[3]),
+            digest=digest if _DIGEST.match(digest) else "",
         ))
 
     def text(key: str) -> str:
-        v = values.get(key)
-        return "" if v is None else str(v)
+        return _plain(values.get(key))
 
     year = values.get("year")
+    schema = values.get("schema")
     return ExportMeta(
         form_id=text("form_id"),
-        schema=int(values.get("schema") or 0),
+        schema=int(schema) if isinstance(schema, int) and not isinstance(schema, bool) else 0,
         app_version=text("app_version"),
         unit=text("unit"),
         city=text("city"),
         district=text("district"),
-        year=int(year) if isinstance(year, (int, float)) or str(year or "").isdigit() else None,
+        year=_year(year),
         exported_at=text("exported_at"),
         consolidated=str(values.get("consolidated") or "0") in ("1", "True", "true"),
         records=records,
     )
+
+
+def _row_number(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return value if 1 <= value <= 1_048_576 else None
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 7 else None
+
+
+def _year(value: object) -> int | None:
+    number = _row_number(value)
+    return number if number is not None and 1900 <= number <= 2200 else None

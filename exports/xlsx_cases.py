@@ -112,8 +112,7 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, ca
         ws.column_dimensions[get_column_letter(i)].width = w
     lh = xc.line_height(BODY_SIZE)
 
-    title = xc.merge(ws, TITLE_ROW, 1, TITLE_ROW, 6, xc.Styles.TITLE)
-    title.value = CASES.title
+    xc.put_text(xc.merge(ws, TITLE_ROW, 1, TITLE_ROW, 6, xc.Styles.TITLE), CASES.title)
     ws.row_dimensions[TITLE_ROW].height = 42
 
     # One-line fields: the row is as tall as its longest value needs.
@@ -122,8 +121,9 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, ca
         lines = 1
         for key in keys:
             _r1, _r2, lc, v1, v2 = LAYOUT[key]
-            label = ws.cell(row=r, column=lc, value=label_of(key))
+            label = ws.cell(row=r, column=lc)
             styles.apply(label, xc.Styles.LABEL)
+            xc.put_text(label, label_of(key))
             lines = max(lines, xc.line_count(label_of(key), _width(lc, lc), BODY_SIZE))
             kind = CASES.field(key).kind if key != "region" else Kind.TEXT
             if kind == Kind.INT:
@@ -133,7 +133,7 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, ca
             cell = xc.merge(ws, r, v1, r, v2, style)
             value = values.get(key)
             if kind == Kind.INT and isinstance(value, int) and not isinstance(value, bool):
-                cell.value = value
+                xc.put_value(cell, value)
             else:
                 xc.put_text(cell, value)
                 if isinstance(cell.value, str):
@@ -142,7 +142,7 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, ca
     lists.validate(ws, CASES.field("category"), VALUE_CELLS["category"])
 
     header = xc.merge(ws, CONTENT_HEADER_ROW, 1, CONTENT_HEADER_ROW, 6, xc.Styles.LABEL)
-    header.value = CONTENT_HEADER
+    xc.put_text(header, CONTENT_HEADER, multiline=True)
     ws.row_dimensions[CONTENT_HEADER_ROW].height = 28
 
     # Content blocks: label on the left, the text merged over three rows whose
@@ -150,7 +150,7 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, ca
     for key in (*CONTENT_KEYS, "opinion"):
         r1, r2, lc, v1, v2 = LAYOUT[key]
         label_last = STAMP_ROW if key == "opinion" else r2
-        xc.merge(ws, r1, lc, label_last, lc, xc.Styles.LABEL).value = label_of(key)
+        xc.put_text(xc.merge(ws, r1, lc, label_last, lc, xc.Styles.LABEL), label_of(key), multiline=True)
         cell = xc.merge(ws, r1, v1, r2, v2, xc.Styles.INPUT_TOP if blank else xc.Styles.TOP)
         xc.put_text(cell, values.get(key), multiline=True)
         nrows = r2 - r1 + 1
@@ -163,8 +163,7 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, ca
         for r in range(r1, r2 + 1):
             ws.row_dimensions[r].height = round(min(409.0, height), 1)
 
-    stamp = xc.merge(ws, STAMP_ROW, 2, STAMP_ROW, 6, xc.Styles.STAMP)
-    stamp.value = STAMP_TEXT
+    xc.put_text(xc.merge(ws, STAMP_ROW, 2, STAMP_ROW, 6, xc.Styles.STAMP), STAMP_TEXT, multiline=True)
     ws.row_dimensions[STAMP_ROW].height = 80
     xc.setup_page(ws, landscape=False)
     ws.print_area = f"A1:F{STAMP_ROW}"

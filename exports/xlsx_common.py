@@ -26,10 +26,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.compat_openpyxl import set_style_array, style_array
-from exports.meta import ExportMeta, MetaRow
 from exports.safefile import atomic_path
 from forms import APP_NAME, APP_VERSION
 from forms.fields import Field, Kind
+from forms.incoming import ExportMeta, MetaRow
 from forms.progress import Progress, check
 from forms.rules import clean_text
 
@@ -82,18 +82,38 @@ def safe_text(value: object, multiline: bool = False) -> str:
 
 
 def put_text(cell, value: object, multiline: bool = False) -> None:
-    """Write user text so that it is always shown as text, never run as a formula.
+    """Write text so that it is always shown as text, never run as a formula.
 
-    openpyxl turns any string starting with "=" into a formula; resetting the
-    data type keeps it a plain string. The quote prefix (the apostrophe Excel
-    shows for typed text) keeps it text when a colleague edits the cell.
+    This is the one way the app writes a string into any cell, visible or
+    hidden. openpyxl turns any string starting with "=" into a formula
+    (data type "f", written as ``<f>``); setting the data type to "s" after
+    the value keeps it a plain string in the file. The quote prefix (the
+    apostrophe Excel shows for typed text) keeps a text that looks like a
+    formula or a DDE call (= + - @, or a tab/CR before them) text when a
+    colleague edits the cell in Excel, WPS or LibreOffice.
     """
     text = safe_text(value, multiline)
     cell.value = text or None
     if text:
         cell.data_type = "s"
-        if text.startswith(_FORMULA_START):
+        if _looks_active(text):
             cell.quotePrefix = True
+
+
+def _looks_active(text: str) -> bool:
+    stripped = text.lstrip(" \t\r\n\u3000")
+    return stripped.startswith(_FORMULA_START) or text[:1] in ("\t", "\r") or "|" in text and "!" in text
+
+
+def put_value(cell, value: object, multiline: bool = False) -> None:
+    """Write any value the app puts in a cell: text through :func:`put_text`,
+    numbers, dates and booleans as themselves, None as an empty cell."""
+    if value is None or isinstance(value, (bool, int, float, dt.date, dt.datetime, dt.time)):
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None
+        cell.value = value
+        return
+    put_text(cell, value, multiline)
 
 
 def strip_flag_mark(text: str) -> str:
@@ -307,7 +327,7 @@ class ChoiceLists:
             self.ws.sheet_state = "hidden"
         col = len(self.names) + 1
         values = [safe_text(v) for v in self.values_of(list_name)] or [""]
-        self.ws.cell(row=1, column=col, value=list_name)
+        put_text(self.ws.cell(row=1, column=col), list_name)
         for i, v in enumerate(values, start=2):
             put_text(self.ws.cell(row=i, column=col), v)
         letter = self.ws.cell(row=1, column=col).column_letter

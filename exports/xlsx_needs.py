@@ -139,8 +139,7 @@ class NeedsSheet:
     # ---- top of the sheet --------------------------------------------------
     def write_title(self, year: int) -> None:
         title = f"{year}年{NEEDS.title}" + ("（汇总）" if self.consolidated else "")
-        cell = xc.merge(self.ws, TITLE_ROW, 1, TITLE_ROW, self.ncols, xc.Styles.TITLE)
-        cell.value = title
+        xc.put_text(xc.merge(self.ws, TITLE_ROW, 1, TITLE_ROW, self.ncols, xc.Styles.TITLE), title)
         self.ws.row_dimensions[TITLE_ROW].height = 36
 
     def write_header_block(self, profile: dict | None, year: int, today: dt.date | None = None) -> None:
@@ -148,20 +147,20 @@ class NeedsSheet:
         ws = self.ws
         pairs = [p for row in HEADER_BLOCK for p in row]
         for (r, l1, l2, v1, v2), (label, key) in zip(header_cells(self.cols), pairs, strict=True):
-            xc.merge(ws, r, l1, r, l2, xc.Styles.BLOCK_LABEL).value = f"{label}："
+            xc.put_text(xc.merge(ws, r, l1, r, l2, xc.Styles.BLOCK_LABEL), f"{label}：")
             if profile is None and key != "year":  # shaded: to be filled in by hand
                 style = xc.Styles.BLOCK_INPUT_DATE if key == "report_date" else xc.Styles.BLOCK_INPUT
             else:
                 style = xc.Styles.BLOCK_DATE if key == "report_date" else xc.Styles.BLOCK_VALUE
             cell = xc.merge(ws, r, v1, r, v2, style)
             if key == "year":
-                cell.value = year
+                xc.put_value(cell, year)
             elif profile is None:
                 continue
             elif key == "region":
                 xc.put_text(cell, region_label(profile.get("city"), profile.get("district")))
             elif key == "report_date":
-                cell.value = report_date(profile, today)
+                xc.put_value(cell, report_date(profile, today))
             else:
                 xc.put_text(cell, profile.get(key))
         for r in HEADER_BLOCK_ROWS:
@@ -169,14 +168,14 @@ class NeedsSheet:
 
     def write_note(self, text: str, hint: bool = False) -> None:
         style = xc.Styles.HINT if hint else xc.Styles.NOTE
-        cell = xc.merge(self.ws, NOTE_ROW, 1, NOTE_ROW, self.ncols, style)
-        cell.value = text
+        xc.put_text(xc.merge(self.ws, NOTE_ROW, 1, NOTE_ROW, self.ncols, style), text, multiline=True)
         self.ws.row_dimensions[NOTE_ROW].height = 30 if hint else 22
 
     def write_table_header(self) -> None:
         for i, c in enumerate(self.cols, start=1):
-            cell = self.ws.cell(row=TABLE_HEADER_ROW, column=i, value=c.label)
+            cell = self.ws.cell(row=TABLE_HEADER_ROW, column=i)
             cell.style = xc.Styles.HEADER
+            xc.put_text(cell, c.label)
         self.ws.row_dimensions[TABLE_HEADER_ROW].height = 36
 
     # ---- the rows ------------------------------------------------------------
@@ -199,13 +198,13 @@ class NeedsSheet:
                 style = xc.Styles.flagged("居中" if centered else "正文", level)
             self.styles.apply(cell, style)
             if c.key == "seq":
-                cell.value = number
+                xc.put_value(cell, number)
             elif c.key == "region":
                 xc.put_text(cell, region_label(row.get("city"), row.get("district")))
             elif c.key == "unit":
                 xc.put_text(cell, row.get("unit"))
             elif f is not None and f.is_number and isinstance(row.get(f.key), int):
-                cell.value = row[f.key]
+                xc.put_value(cell, row[f.key])
             elif c.key == "coord_level" and level:
                 xc.put_text(cell, xc.FLAG_MARK + xc.strip_flag_mark(str(row.get("coord_level"))))
             else:
@@ -270,21 +269,23 @@ def write_stats(wb: Workbook, figures: Summary, year: int) -> Worksheet:
     ws.column_dimensions["A"].width = 28
     for i in range(2, ncols + 1):
         ws.column_dimensions[get_column_letter(i)].width = 14
-    xc.merge(ws, 1, 1, 1, ncols, xc.Styles.TITLE).value = f"{year}年{NEEDS.title}汇总统计"
+    xc.put_text(xc.merge(ws, 1, 1, 1, ncols, xc.Styles.TITLE), f"{year}年{NEEDS.title}汇总统计")
     ws.row_dimensions[1].height = 36
 
     def table(top: int, caption: str, first_head: str, rows: Sequence[CountRow]) -> int:
-        xc.merge(ws, top, 1, top, ncols, xc.Styles.SUBTITLE).value = caption
+        xc.put_text(xc.merge(ws, top, 1, top, ncols, xc.Styles.SUBTITLE), caption)
         ws.row_dimensions[top].height = 24
         for i, h in enumerate([first_head, *levels, TOTAL], start=1):
-            ws.cell(row=top + 1, column=i, value=h).style = xc.Styles.HEADER
+            ws.cell(row=top + 1, column=i).style = xc.Styles.HEADER
+            xc.put_text(ws.cell(row=top + 1, column=i), h)
         ws.row_dimensions[top + 1].height = 36
         r = top + 2
         for row in [*rows, figures.total]:
+            ws.cell(row=r, column=1).style = xc.Styles.TEXT  # style first: put_text may add the quote prefix
             xc.put_text(ws.cell(row=r, column=1), row.label)
-            ws.cell(row=r, column=1).style = xc.Styles.TEXT
             for i, n in enumerate([*row.counts, row.total], start=2):
-                ws.cell(row=r, column=i, value=n).style = xc.Styles.INT
+                ws.cell(row=r, column=i).style = xc.Styles.INT
+                xc.put_value(ws.cell(row=r, column=i), n)
             if row is figures.total:
                 for i in range(1, ncols + 1):
                     ws.cell(row=r, column=i).font = total_font

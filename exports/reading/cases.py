@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 
 from exports.reading.labels import CONTENT, REGION, SERIAL, LabelMatcher, cell_value, raw_for
-from exports.reading.tables import row_problems
+from exports.reading.tables import row_problems, too_long
 from forms.cases import CASES, CONTENT_GROUP
 from forms.incoming import IncomingRow
 from forms.reference import ChoiceLists, region_in_text
@@ -197,5 +197,7 @@ def _build_case(sheet: str, number: int, raw: dict[str, object], cells: dict[str
         if key == "opinion" and isinstance(value, str):
             value = strip_stamp_area(value)
         values[key] = value
-    return IncomingRow(sheet=sheet, row_number=number, values=values,
-                       problems=row_problems(CASES, values, choices), cells=cells)
+    row = IncomingRow(sheet=sheet, row_number=number, values=values,
+                      problems=row_problems(CASES, values, choices), cells=cells)
+    row.invalid = too_long(CASES, row)
+    return row

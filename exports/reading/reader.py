@@ -21,6 +21,8 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from exports.meta import META_SHEET, ExportMeta, MetaError, read_meta
 from exports.reading.cases import MAX_FORM_COLUMNS, MAX_FORM_ROWS, case_label_count, read_case_sheet
 from exports.reading.errors import ReadError
@@ -194,6 +196,8 @@ def _read_tables(name: str, sheets: Sequence[Sheet], form: Form, choices: Choice
             entries.extend(header_entries(values))
             titles.extend(v for v in values if isinstance(v, str))
         footer.extend(data.entries)
+        for number, gap in data.after_gaps:
+            notes.append(f"工作表“{sheet.title}”第 {number:,} 行在 {gap:,} 行空白之后仍有内容，已作为记录读取，请核对。")
         if data.skipped_notes:
             notes.append(f"工作表“{sheet.title}”表格下方的 {data.skipped_notes} 行说明或合计未作为记录导入。")
     return rows, _header(entries + footer, titles), notes
@@ -212,8 +216,22 @@ def _read_cases(name: str, sheets: Sequence[Sheet], choices: ChoiceLists, quiet:
                 notes.append(f"工作表“{sheet.title}”中没有找到“案例名称”，未导入。")
             continue
         rows.extend(found)
+        outside = _outside_grid(sheet)
+        if outside:
+            notes.append(f"工作表“{sheet.title}”第 {outside[0]:,} 行 {get_column_letter(outside[1])} 列还有内容，"
+                         f"超出了一份推荐表的范围（前 {MAX_FORM_ROWS} 行、{MAX_FORM_COLUMNS} 列），未导入，请核对。")
         titles.extend(v for r in grid[:5] for v in r if isinstance(v, str) and CONTENT not in v)
     return rows, _header([], titles), notes
+
+
+def _outside_grid(sheet: Sheet) -> tuple[int, int] | None:
+    """(row, column), 1-based, of the first filled cell outside what ``_grid`` reads."""
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        start = 0 if number > MAX_FORM_ROWS else MAX_FORM_COLUMNS
+        for col in range(start, len(row)):
+            if row[col] is not None and str(row[col]).strip():
+                return number, col + 1
+    return None
 
 
 def _header(entries: list[tuple[str, object]], titles: list[object]) -> HeaderInfo:

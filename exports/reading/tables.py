@@ -36,7 +36,9 @@ from forms.rules import clean_text
 from forms.validation import normalise, problems
 
 MAX_DATA_ROWS = 200_000  # more than any city's list; refuse rather than exhaust memory
-MAX_BLANK_RUN = 10_000  # formatting can reach row 1,048,576: stop after this many empty rows
+GAP_NOTE_ROWS = 1_000  # a record this far below the one before it is read, and the officer told where
+_EXTRA_LABELS = {"unit": "填报单位", "region_text": "所属地区", "city": "所属地区", "district": "所属地区"}
+DEFAULT_MAX_LEN = 500  # a field that declares no max_len (a choice, a code) is still not a novel
 HEADER_SCAN_ROWS = 40  # the header row is looked for in the first rows of a sheet
 PROGRESS_EVERY = 1_000
 
@@ -102,6 +104,7 @@ class TableData:
     above: list[Sequence[object]] = field(default_factory=list)  # rows over the header: title, header block
     entries: list[tuple[str, object]] = field(default_factory=list)  # header-block entries found under it
     skipped_notes: int = 0
+    after_gaps: list[tuple[int, int]] = field(default_factory=list)  # (row, blank rows above it) of far rows
 
 
 def read_table(
@@ -139,11 +142,11 @@ def read_table(
             continue
         filled = [(i, v) for i, v in enumerate(values) if cell_value(v) is not None]
         if not filled:
+            # Never stop at a run of blanks: rows are bounded by the streaming reader
+            # (limits.MAX_ROWS, MAX_CELLS), and a record far below the table is still a record.
             blank_run += 1
-            if blank_run > MAX_BLANK_RUN:
-                break
             continue
-        blank_run = 0
+        gap, blank_run = blank_run, 0
         first = filled[0][1]
         if starts_with_entry(first):
             # 填报人：张三　审核人：李四 — a signature line under the table.
@@ -185,6 +188,8 @@ def read_table(
                 f"“{file_name}”的工作表“{sheet}”超过 {MAX_DATA_ROWS:,} 行数据（第 {number:,} 行仍有内容），"
                 "超出一次导入的上限。请把文件拆分成几个较小的文件后分别导入。"
             )
+        if gap >= GAP_NOTE_ROWS:
+            data.after_gaps.append((number, gap))
         data.rows.append(build_row(sheet, number, header.columns, raw, cells, form, choices, local_level, cache))
     return data
 
@@ -239,7 +244,7 @@ def build_row(sheet: str, number: int, columns: dict[int, str], raw: dict[str, o
     for key in ("city", "district"):
         if key in form.keys and key not in values and extra.get(key):
             values[key] = normalise(form.field(key), extra[key], choices)
-    return IncomingRow(
+    row = IncomingRow(
         sheet=sheet,
         row_number=number,
         values=values,
@@ -247,6 +252,39 @@ def build_row(sheet: str, number: int, columns: dict[int, str], raw: dict[str, o
         extra=extra,
         cells=cells,
     )
+    row.invalid = too_long(form, row)
+    return row
+
+
+def too_long(form: Form, row: IncomingRow) -> list[str]:
+    """Why the row is invalid because a text is longer than its field allows, naming the cell.
+
+    Such a text is never cut (that would lose what the colleague wrote without a
+    word) and never kept (a 5-million-character “需求内容” makes a 9,000-page PDF).
+    """
+    out: list[str] = []
+    for f in form.fields:
+        value = row.values.get(f.key)
+        if not isinstance(value, str):
+            continue
+        limit = f.max_len or (None if f.group else DEFAULT_MAX_LEN)
+        if limit and len(value) > limit:
+            out.append(f"{row.where(f.key)}的“{f.label}”有 {len(value):,} 个字，超过上限 {limit:,} 个字，"
+                       "这一条未导入。请精简后重新导入。")
+    for group, limit in form.group_limits.items():
+        members = form.group_fields(group)
+        used = sum(len(v) for f in members if isinstance(v := row.values.get(f.key), str))
+        if used > limit:
+            first = next((f for f in members if row.values.get(f.key)), members[0])
+            labels = "、".join(f.label for f in members)
+            out.append(f"{row.where(first.key)}的{labels}合计 {used:,} 个字，超过上限 {limit:,} 个字，"
+                       "这一条未导入。请精简后重新导入。")
+    for key, text in row.extra.items():
+        if len(text) > DEFAULT_MAX_LEN:
+            label = _EXTRA_LABELS.get(key, key)
+            out.append(f"{row.where()}的“{label}”有 {len(text):,} 个字，超过上限 {DEFAULT_MAX_LEN} 个字，"
+                       "这一条未导入。请精简后重新导入。")
+    return out
 
 
 def row_problems(form: Form, values: dict[str, object], choices: ChoiceLists) -> dict[str, str]:

@@ -6,17 +6,18 @@ rows of plain values (``Sheet.iter_rows``), streamed where the format allows.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import xlrd
 
+from exports.reading import limits
 from exports.reading.errors import ReadError
+from exports.reading.textfile import TEXT_EXTENSIONS, open_text_rows, refuse_lookalike
+from exports.reading.xlsx_rows import iter_sheet_rows, open_workbook
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # what Office puts in a password-protected .xlsx
@@ -30,7 +31,7 @@ def sniff(path: Path) -> tuple[str, str]:
     digest = hashlib.sha256()
     size = 0
     with open(path, "rb") as fh:
-        head = fh.read(512)
+        head = fh.read(4096)
         fh.seek(0)
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
@@ -40,24 +41,20 @@ def sniff(path: Path) -> tuple[str, str]:
     ext = path.suffix.lower()
     start = head[:8]
     if start.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile as exc:
-            raise ReadError(f"“{name}”已损坏，无法打开（压缩包结构不完整）。请让对方重新发送文件。") from exc
+        limits.check_file_size(name, size, limits.MAX_XLSX_BYTES)
+        names = set(limits.inspect_zip(path, name))  # bounds first: nothing is parsed before this
         if "xl/workbook.xml" in names:
             return "xlsx", digest.hexdigest()
         if "word/document.xml" in names:
             raise ReadError(f"“{name}”是 Word 文档，不是表格。请导入 Excel 或 WPS 表格文件（.xlsx、.xls）。")
         raise ReadError(f"“{name}”不是 Excel 表格文件，无法导入。请导入 .xlsx、.xls 或 .csv 文件。")
     if start == _OLE_MAGIC:
+        limits.check_file_size(name, size, limits.MAX_XLS_BYTES)
         if _ENCRYPTED_STREAM in path.read_bytes():
             raise _password_error(name)
         return "xls", digest.hexdigest()
-    if head.lstrip()[:1] == b"<":
-        raise ReadError(f"“{name}”是网页（HTML）格式的表格，不是真正的 Excel 文件。"
-                        "请用 Excel 或 WPS 打开它，另存为 .xlsx 后再导入。")
-    if ext == ".csv":
+    refuse_lookalike(head, name)  # HTML / MHT / XML Spreadsheet 2003 saved as .xls
+    if ext in TEXT_EXTENSIONS:
         return "csv", digest.hexdigest()
     if ext in (".xlsx", ".xlsm", ".xls"):
         raise ReadError(f"“{name}”的扩展名是 {ext}，但内容不是 Excel 表格（可能是改了扩展名的其他文件），无法导入。")
@@ -105,18 +102,19 @@ class Book:
 
 
 def _open_xlsx(path: Path) -> Book:
-    # read_only streams rows, so a huge sheet is refused at the row limit instead of
-    # being loaded; merged cells are not needed: a merged range's value is in its
-    # top-left cell and the others read as empty, which is what the readers expect.
-    # data_only gives the values Excel calculated, not formulas such as =ROW()-3.
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    sheets = []
-    for ws in wb.worksheets:
-        if not hasattr(ws, "iter_rows"):
-            continue  # a chart sheet
-        size = ws.max_row if isinstance(getattr(ws, "max_row", None), int) else 0
-        sheets.append(Sheet(ws.title, ws.sheet_state, lambda ws=ws: ws.iter_rows(values_only=True), size or 0))
-    return Book(sheets, wb.close)
+    # limits.inspect_zip has bounded every part; xlsx_rows reads the workbook
+    # without openpyxl's loader and streams rows, ignoring <dimension> and
+    # enforcing the row, column and cell limits as it goes. Formulas give the
+    # value Excel calculated and saved with them, never the formula.
+    zf = zipfile.ZipFile(path)
+    try:
+        entries, ctx = open_workbook(zf, path.name)
+    except BaseException:
+        zf.close()
+        raise
+    sheets = [Sheet(e.title, e.state, lambda e=e: iter_sheet_rows(zf.open(e.part), ctx, e.title))
+              for e in entries]
+    return Book(sheets, zf.close)
 
 
 def _open_xls(path: Path, name: str) -> Book:
@@ -129,9 +127,22 @@ def _open_xls(path: Path, name: str) -> Book:
                         "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。") from exc
     states = {0: "visible", 1: "hidden", 2: "veryHidden"}
 
+    if len(book.sheets()) > limits.MAX_SHEETS:
+        book.release_resources()
+        raise limits.too_big(name, f"有 {len(book.sheets()):,} 个工作表")
+    counted = [0]  # cells with a value, in all sheets
+
     def rows(sh) -> Iterator[tuple]:
         for r in range(sh.nrows):
-            yield tuple(_xls_value(cell, book.datemode) for cell in sh.row(r))
+            values = [_xls_value(cell, book.datemode) for cell in sh.row(r)]
+            while values and values[-1] is None:
+                values.pop()
+            if len(values) > limits.MAX_COLUMNS:
+                raise limits.column_error(name, sh.name, r + 1, len(values))
+            counted[0] += sum(1 for v in values if v is not None)
+            if counted[0] > limits.MAX_CELLS:
+                raise limits.cells_error(name)
+            yield tuple(values)
 
     return Book([Sheet(sh.name, states.get(sh.visibility, "visible"), lambda sh=sh: rows(sh), sh.nrows)
                   for sh in book.sheets()], book.release_resources)
@@ -151,32 +162,7 @@ def _xls_value(cell, datemode: int) -> Any:
 
 
 def _open_csv(path: Path, name: str) -> Book:
-    with open(path, "rb") as fh:
-        raw = fh.read(1 << 16)
-        cut = bool(fh.read(1))
-    encoding = None
-    for candidate in ("utf-8-sig", "gb18030"):
-        try:
-            raw.decode(candidate)
-        except UnicodeDecodeError as exc:
-            # The sample may end inside a multi-byte character; only that is forgiven.
-            if not (cut and exc.start >= len(raw) - 4):
-                continue
-        encoding = candidate
-        break
-    if encoding is None:
-        raise ReadError(f"“{name}”的文字编码无法识别（既不是 UTF-8 也不是 GBK），请用 Excel 或 WPS 另存为 .xlsx 后再导入。")
-    sample = raw.decode(encoding, errors="ignore")
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample[:8192], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-
-    def rows() -> Iterator[tuple]:
-        with open(path, encoding=encoding, newline="", errors="replace") as fh:
-            for record in csv.reader(fh, dialect):
-                yield tuple(v if v.strip() else None for v in record)
-
+    _encoding, rows = open_text_rows(path, name)
     return Book([Sheet(path.stem, "visible", rows)])
 
 
