@@ -44,6 +44,10 @@ FLAG_MARK = "★ "
 LISTS_SHEET = "下拉选项"
 
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+# Excel's built-in "Text" number format: what is typed stays as typed (identifiers keep a
+# leading 0 and all 18 characters). Its built-in id, for the fast style copy in ``Styles``.
+TEXT_FORMAT = "@"
+TEXT_FORMAT_ID = 49
 
 # ---- look ------------------------------------------------------------------
 
@@ -211,14 +215,20 @@ class Styles:
             wb.add_named_style(style)
         # The registered style's index array, copied into each cell by ``apply``.
         self._arrays = {style.name: style.as_tuple() for style in styles}
+        self._text_arrays = {}
+        for name, array in self._arrays.items():
+            text = copy(array)
+            text.numFmtId = TEXT_FORMAT_ID
+            self._text_arrays[name] = text
 
-    def apply(self, cell, name: str) -> None:
+    def apply(self, cell, name: str, text: bool = False) -> None:
         """Same as ``cell.style = name``, several times faster in a 100,000-cell loop.
 
         openpyxl's setter looks the name up in a list and compares style
         objects on every call; the result is always this copied array.
+        ``text`` gives the cell the Text number format (a column of identifiers).
         """
-        cell._style = copy(self._arrays[name])
+        cell._style = copy((self._text_arrays if text else self._arrays)[name])
 
     TITLE = "万里行标题"
     SUBTITLE = "万里行小标题"
