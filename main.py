@@ -5,7 +5,7 @@ No sub-command opens the window; sub-commands run headless:
     python main.py sample --db FILE [--needs N] [--cases M] [--seed S]
     python main.py export needs|cases --db FILE --out FILE.xlsx|FILE.pdf [--consolidated] [--id UUID ...]
     python main.py template needs|cases --out FILE.xlsx [--year YYYY]
-    python main.py import PATH... --db FILE [--dry-run]
+    python main.py import PATH... --db FILE [--dry-run] [--password PASSWORD]
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     with_db(sp)
     sp.add_argument("paths", nargs="+", help="文件或文件夹")
     sp.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+    sp.add_argument("--password", help="设置了打开密码的文件的密码（用于本次导入的所有加密文件）")
     return p
 
 
@@ -147,9 +148,15 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from exports.importing import run_import
+    from exports.importing import collect_files, run_import
+    from exports.reading.formats import remember_password
 
-    return run_import(open_store(args), [Path(p) for p in args.paths], dry_run=args.dry_run)
+    paths = [Path(p) for p in args.paths]
+    if args.password is not None:
+        # read_file(password=...) for each file; registered here until the import pipeline passes it.
+        for path in collect_files(paths)[0]:
+            remember_password(path, args.password)
+    return run_import(open_store(args), paths, dry_run=args.dry_run)
 
 
 def main(argv: list[str] | None = None) -> int:

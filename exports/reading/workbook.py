@@ -17,6 +17,7 @@ import openpyxl
 import xlrd
 
 from exports.reading.errors import ReadError
+from exports.reading.formats import PasswordRequired
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # what Office puts in a password-protected .xlsx
@@ -65,7 +66,7 @@ def sniff(path: Path) -> tuple[str, str]:
 
 
 def _password_error(name: str) -> ReadError:
-    return ReadError(f"“{name}”设置了打开密码，无法读取。请让对方取消密码后重新发送，"
+    return PasswordRequired(f"“{name}”设置了打开密码，无法读取。请让对方取消密码后重新发送，"
                      "或用 Excel/WPS 输入密码打开后另存为无密码的文件再导入。")
 
 
