@@ -185,3 +185,16 @@ def test_hand_filled_case_form_through_libreoffice(tmp_path):
         assert (case.values["phone"], case.values["enterprises"]) == (LANDLINE, 35), to
         assert "phone" not in case.problems
     assert CASES.field("phone").is_identifier
+
+
+def test_a_text_field_declared_as_identifier_is_treated_as_one():
+    from exports.reading.labels import raw_for
+    from forms.fields import Field
+
+    licence = Field("licence", "许可证编号", identifier=True)
+    remark = Field("remark", "备注")
+    assert licence.is_identifier and not remark.is_identifier
+    assert xn.Column(licence.key, licence.label, 10, licence).identifier
+    assert raw_for(licence, 1234567890123456789.0) == "1.23456789012346E+18"
+    assert raw_for(licence, 35010012.0) == "35010012"
+    assert raw_for(remark, 35010012.0) == "35010012"
