@@ -23,7 +23,6 @@ import io
 import logging
 import tempfile
 import threading
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,24 +46,30 @@ def wps_message(name: str) -> str:
 
 
 def refuse_unsupported(path: Path) -> None:
-    """Refuse, with what to do instead, a format no well-kept library reads (.xlsb, .numbers)."""
-    name, ext = path.name, path.suffix.lower()
-    names: set[str] = set()
-    if path.is_file():
-        with open(path, "rb") as fh:
-            head = fh.read(4)
-        if head.startswith(b"PK"):
-            try:
-                with zipfile.ZipFile(path) as zf:
-                    names = set(zf.namelist())
-            except zipfile.BadZipFile:
-                names = set()  # the general reader explains a damaged file
-    if ext == ".xlsb" or "xl/workbook.bin" in names:
-        raise ReadError(f"“{name}”是 Excel 二进制工作簿（.xlsb），本软件无法读取。"
-                        "请用 Excel 打开它，另存为“Excel 工作簿（.xlsx）”后再导入。")
-    if ext == ".numbers" or "Index/Document.iwa" in names or "Index.zip" in names:
-        raise ReadError(f"“{name}”是苹果 Numbers 表格，本软件无法读取。"
-                        "请在 Numbers 中选择“文件 → 导出为 → Excel”，导出 .xlsx 文件后再导入。")
+    """Refuse, by its name, a format no well-kept library reads (.xlsb, .numbers)."""
+    ext = path.suffix.lower()
+    if ext == ".xlsb":
+        raise ReadError(xlsb_message(path.name))
+    if ext == ".numbers":
+        raise ReadError(numbers_message(path.name))
+
+
+def refuse_zip(name: str, members: set[str]) -> None:
+    """Refuse, by its content, a zip that is one of those formats under another name."""
+    if "xl/workbook.bin" in members:
+        raise ReadError(xlsb_message(name))
+    if "Index/Document.iwa" in members or "Index.zip" in members:
+        raise ReadError(numbers_message(name))
+
+
+def xlsb_message(name: str) -> str:
+    return (f"“{name}”是 Excel 二进制工作簿（.xlsb），本软件无法读取。"
+            "请用 Excel 打开它，另存为“Excel 工作簿（.xlsx）”后再导入。")
+
+
+def numbers_message(name: str) -> str:
+    return (f"“{name}”是苹果 Numbers 表格，本软件无法读取。"
+            "请在 Numbers 中选择“文件 → 导出为 → Excel”，导出 .xlsx 文件后再导入。")
 
 
 @contextmanager

@@ -16,8 +16,8 @@ from typing import Any
 import openpyxl
 import xlrd
 
+from exports.reading import formats
 from exports.reading.errors import ReadError
-from exports.reading.formats import PasswordRequired
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # what Office puts in a password-protected .xlsx
@@ -48,6 +48,7 @@ def sniff(path: Path) -> tuple[str, str]:
             raise ReadError(f"“{name}”已损坏，无法打开（压缩包结构不完整）。请让对方重新发送文件。") from exc
         if "xl/workbook.xml" in names:
             return "xlsx", digest.hexdigest()
+        formats.refuse_zip(name, names)  # .xlsb, .numbers
         if "word/document.xml" in names:
             raise ReadError(f"“{name}”是 Word 文档，不是表格。请导入 Excel 或 WPS 表格文件（.xlsx、.xls）。")
         raise ReadError(f"“{name}”不是 Excel 表格文件，无法导入。请导入 .xlsx、.xls 或 .csv 文件。")
@@ -66,8 +67,8 @@ def sniff(path: Path) -> tuple[str, str]:
 
 
 def _password_error(name: str) -> ReadError:
-    return PasswordRequired(f"“{name}”设置了打开密码，无法读取。请让对方取消密码后重新发送，"
-                     "或用 Excel/WPS 输入密码打开后另存为无密码的文件再导入。")
+    return formats.PasswordRequired(f"“{name}”设置了打开密码，无法读取。请让对方取消密码后重新发送，"
+                                    "或用 Excel/WPS 输入密码打开后另存为无密码的文件再导入。")
 
 
 class Sheet:
