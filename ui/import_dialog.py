@@ -183,13 +183,26 @@ def ask_passwords(parent: QWidget, files: list[Path]) -> None:
             continue
         prompt = f"“{path.name}”设置了打开密码。请输入密码（取消则不导入这个文件）："
         while True:
-            password, ok = QInputDialog.getText(parent, "输入打开密码", prompt, QLineEdit.EchoMode.Password)
-            if not ok:
+            password = ask_password(parent, prompt)
+            if password is None:
                 break
             if formats.password_is_right(path, password):
                 formats.remember_password(path, password)
                 break
             prompt = f"密码不正确，“{path.name}”无法打开。请重新输入密码（取消则不导入这个文件）："
+
+
+def ask_password(parent: QWidget, prompt: str) -> str | None:
+    """One password prompt with Chinese buttons; None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("输入打开密码")
+    dialog.setLabelText(prompt)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    dialog.setOkButtonText("打开")
+    dialog.setCancelButtonText("取消")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue()
 
 
 def _done(parent: QWidget, lines: list[str], on_finished) -> None:

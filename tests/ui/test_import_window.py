@@ -88,15 +88,14 @@ def test_a_locked_file_asks_for_its_password(qtbot, app_window, tmp_path, monkey
 
     from exports.reading import formats
     from ui import import_dialog
-    from ui.qt import QInputDialog
 
     window = app_window()
     locked = tmp_path / "加密.xlsx"
     shutil.copy(Path(__file__).resolve().parent.parent / "data" / "encrypted_needs.xlsx", locked)
-    typed = iter([("0000", True), ("1234", True)])  # a wrong password first, then the right one
+    typed = iter(["0000", "1234"])  # a wrong password first, then the right one
     prompts = []
 
-    def get_text(parent, title, label, echo):
+    def ask(parent, label):
         prompts.append(label)
         return next(typed)
 
@@ -106,7 +105,7 @@ def test_a_locked_file_asks_for_its_password(qtbot, app_window, tmp_path, monkey
         seen["counts"] = dialog.previews[0].plan.counts_text
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    monkeypatch.setattr(import_dialog, "ask_password", ask)
     monkeypatch.setattr(import_dialog.PreviewDialog, "exec", accept)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: seen.setdefault("done", a[2]))
     try:
@@ -136,9 +135,28 @@ def test_a_locked_file_whose_password_is_not_given_is_refused(qtbot, app_window,
         seen["error"] = dialog.previews[0].error
         return QDialog.DialogCode.Rejected
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a: ("", False))  # 取消
+    monkeypatch.setattr(QInputDialog, "exec", lambda self: QDialog.DialogCode.Rejected)  # 取消
     monkeypatch.setattr(import_dialog.PreviewDialog, "exec", look)
     import_dialog.import_paths(window, window.store, [locked], window.reload_all)
     qtbot.waitUntil(lambda: "error" in seen, timeout=20000)
     assert seen["error"] == "“加密.xlsx”设置了打开密码，无法读取。请输入打开密码后再导入，或让对方取消密码后重新发送。"
     assert window.store.needs.count() == 0
+
+
+def test_password_prompt_has_chinese_buttons(qtbot, monkeypatch, tmp_path):
+    from ui import import_dialog
+    from ui.qt import QDialogButtonBox, QInputDialog, QLineEdit
+
+    shown = {}
+
+    def exec_(dialog):
+        buttons = dialog.findChild(QDialogButtonBox)
+        shown["buttons"] = sorted(b.text() for b in buttons.buttons())
+        shown["echo"] = dialog.textEchoMode()
+        dialog.setTextValue("1234")
+        dialog.grab().save(str(tmp_path / "password-prompt.png"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QInputDialog, "exec", exec_)
+    assert import_dialog.ask_password(None, "“加密.xlsx”设置了打开密码。") == "1234"
+    assert shown["buttons"] == ["取消", "打开"] and shown["echo"] == QLineEdit.EchoMode.Password
