@@ -15,7 +15,7 @@ from exports.reading import read_file
 from exports.xlsx_cases import LABEL_CELLS, TEMPLATE_SHEET_NAME, VALUE_CELLS, export_cases_xlsx
 from exports.xlsx_templates import write_template
 from forms import CASES, NEEDS
-from tests.tools import soffice_convert
+from tests.tools import require_tool, soffice_convert
 
 CODE = "913501001234567031"  # digits only: what Excel would turn into 9.13501001234567E+17
 CODE_2 = "91350100M000100Y43"
@@ -198,3 +198,83 @@ def test_a_text_field_declared_as_identifier_is_treated_as_one():
     assert raw_for(licence, 1234567890123456789.0) == "1.23456789012346E+18"
     assert raw_for(licence, 35010012.0) == "35010012"
     assert raw_for(remark, 35010012.0) == "35010012"
+
+
+# ---- typing into the template in LibreOffice ------------------------------------------------
+
+
+def uno_python() -> str:
+    """A Python that can drive LibreOffice (Debian: python3-uno); skips, or fails under CI, without one."""
+    import os
+    import shutil
+    import subprocess
+
+    from tests.tools import REQUIRE_ENV
+
+    require_tool("soffice")
+    for exe in ("/usr/bin/python3", shutil.which("python3")):
+        if exe and subprocess.run([exe, "-c", "import uno"], capture_output=True).returncode == 0:
+            return exe
+    message = "LibreOffice's Python bridge is not installed (Debian: apt-get install python3-uno)"
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"{message}; {REQUIRE_ENV}=1 requires it")
+    pytest.skip(message)
+
+
+def type_in_libreoffice(src, out, sheet: str, values: dict[str, str]) -> dict:
+    import json
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).with_name("lo_typing.py")
+    proc = subprocess.run([uno_python(), str(script), str(src), str(out), sheet,
+                           *(f"{ref}={text}" for ref, text in values.items())],
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0 and out.exists(), proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_typing_into_the_template_in_libreoffice(tmp_path):
+    """Digits typed into the template stay text (also below the shaded rows); the title stays locked."""
+    write_template("needs", tmp_path / "template.xlsx", year=2023)
+    ws = openpyxl.load_workbook(tmp_path / "template.xlsx")[xn.SHEET_NAME]
+    below = xn.FIRST_DATA_ROW + xn.TEMPLATE_ROWS + 3  # a row typed under the shaded ones
+    typed = {
+        header_value(ws, "填报单位").coordinate: UNIT,
+        header_value(ws, "所属地区").coordinate: "福州市鼓楼区",
+        header_value(ws, "联系电话").coordinate: LANDLINE,
+        header_value(ws, "填报日期").coordinate: "2023-05-18",
+    }
+    for r, name in ((xn.FIRST_DATA_ROW, "福州甲公司"), (below, "福州乙公司")):
+        typed.update({f"{letter('subject_name')}{r}": name, f"{letter('credit_code')}{r}": CODE,
+                      f"{letter('category')}{r}": "其他", f"{letter('content')}{r}": "需要专利导航。",
+                      f"{letter('coord_level')}{r}": "本地解决", f"{letter('phone')}{r}": LANDLINE})
+    typed["A1"] = "覆盖标题"  # locked: not typed, only inspected
+    report = type_in_libreoffice(tmp_path / "template.xlsx", tmp_path / "typed.xlsx", xn.SHEET_NAME, typed)
+    cells = report["cells"]
+    assert report["protected"] is True
+    assert cells["A1"]["locked"] is True and cells["A1"]["shown"] == "2023年知识产权服务万里行活动需求清单"
+    code_cell = cells[f"{letter('credit_code')}{below}"]
+    assert (code_cell["locked"], code_cell["format"], code_cell["type"], code_cell["shown"]) == (
+        False, "@", "TEXT", CODE)
+    assert cells[header_value(ws, "填报日期").coordinate]["type"] == "VALUE"  # a date stays a date
+    result = read_file(tmp_path / "typed.xlsx", form_hint="needs")
+    assert [(r.values["credit_code"], r.values["phone"], r.problems) for r in result.rows] == [
+        (CODE, LANDLINE, {}), (CODE, LANDLINE, {})]
+    assert (result.header.phone, result.header.report_date) == (LANDLINE, "2023-05-18")
+
+
+def test_typing_into_a_general_column_in_libreoffice_loses_digits_and_the_import_says_so(tmp_path):
+    """The pitfall the template avoids, made by LibreOffice itself and explained by the import."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "需求清单"
+    ws.append(["需求主体名称", "统一社会信用代码", "需求类别", "需求内容", "协调层级", "联系电话"])
+    wb.save(tmp_path / "general.xlsx")
+    report = type_in_libreoffice(tmp_path / "general.xlsx", tmp_path / "typed.xlsx", "需求清单", {
+        "A2": "福州甲公司", "B2": CODE, "C2": "其他", "D2": "需要专利导航。", "E2": "本地解决", "F2": LANDLINE})
+    assert report["cells"]["B2"]["type"] == "VALUE" and report["cells"]["F2"]["shown"] == "59187530216"
+    row = read_file(tmp_path / "typed.xlsx", form_hint="needs").rows[0]
+    assert row.values["credit_code"] == "9.13501001234567E+17"
+    assert row.problems["credit_code"].startswith("Excel 把这个代码当成了数字，后几位已经丢失")
+    assert "应为“0591-87530216”吗" in row.problems["phone"] and row.cells["phone"] == "F2"
