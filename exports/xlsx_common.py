@@ -21,6 +21,7 @@ from copy import copy
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -215,7 +216,7 @@ class Styles:
             wb.add_named_style(style)
         # The registered style's index array, copied into each cell by ``apply``.
         self._arrays = {style.name: style.as_tuple() for style in styles}
-        self._text_arrays = {}
+        self._text_arrays: dict[str, StyleArray] = {}
         for name, array in self._arrays.items():
             text = copy(array)
             text.numFmtId = TEXT_FORMAT_ID

@@ -103,7 +103,18 @@ def test_case_form_phone_typed_as_number(tmp_path):
 
 
 def test_xlsm_is_read(tmp_path):
-    path = excel_sheet(tmp_path / "带宏.xlsm", [need("福州甲公司", CODE, "13905910001")])
+    plain = excel_sheet(tmp_path / "plain.xlsx", [need("福州甲公司", CODE, "13905910001")])
+    path = tmp_path / "带宏.xlsm"
+    # As Excel saves a workbook with macros: its own content type and a VBA project (never run).
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+                assert b"macroEnabled" in data
+            dst.writestr(item, data)
+        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not a real project")
     assert [r.values["subject_name"] for r in read_file(path).rows] == ["福州甲公司"]
 
 
