@@ -5,7 +5,7 @@ No sub-command opens the window; sub-commands run headless:
     python main.py sample --db FILE [--needs N] [--cases M] [--seed S]
     python main.py export needs|cases --db FILE --out FILE.xlsx|FILE.pdf [--consolidated] [--id UUID ...]
     python main.py template needs|cases --out FILE.xlsx [--year YYYY]
-    python main.py import PATH... --db FILE [--dry-run]
+    python main.py import PATH... --db FILE [--dry-run] [--password PASSWORD]
     python main.py backup --db FILE [--out FILE]
     python main.py restore --db FILE --from BACKUP
     python main.py backups --db FILE
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     with_db(sp)
     sp.add_argument("paths", nargs="+", help="文件或文件夹")
     sp.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+    sp.add_argument("--password", help="设置了打开密码的文件的密码（用于本次导入的所有加密文件）")
 
     sp = sub.add_parser("backup", help="备份数据库（默认放在数据库旁的 backups 文件夹）")
     with_db(sp)
@@ -205,6 +206,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not files:
         print("没有可导入的文件。", file=sys.stderr)
         return 1
+    if args.password is not None:
+        from exports.reading.formats import remember_password
+
+        for path in files:  # read_file uses it for whichever of the files is locked
+            remember_password(path, args.password)
     if args.dry_run and not db_path(args).is_file():
         # A preview writes nothing, so it creates nothing either: compare with an empty database.
         print(f"数据库文件“{db_path(args)}”还不存在：按空数据库预览，没有创建文件。")

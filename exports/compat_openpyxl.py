@@ -27,3 +27,10 @@ def style_array(style: NamedStyle) -> object:
 def set_style_array(cell: Cell, array: object) -> None:
     """Give ``cell`` the look ``array`` stands for; as ``cell.style = name``, without the lookup."""
     cell._style = copy(array)
+
+
+def with_number_format(array: object, number_format_id: int) -> object:
+    """A copy of a style index array with another number format (e.g. 49, Text), for identifier columns."""
+    changed = copy(array)
+    changed.numFmtId = number_format_id  # type: ignore[attr-defined]
+    return changed

@@ -131,6 +131,9 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, ca
             else:
                 style = xc.Styles.INPUT if blank else xc.Styles.TEXT
             cell = xc.merge(ws, r, v1, r, v2, style)
+            if key != "region" and CASES.field(key).is_identifier:
+                for c in range(v1, v2 + 1):  # typed as text: a phone keeps its leading 0
+                    ws.cell(row=r, column=c).number_format = xc.TEXT_FORMAT
             value = values.get(key)
             if kind == Kind.INT and isinstance(value, int) and not isinstance(value, bool):
                 xc.put_value(cell, value)

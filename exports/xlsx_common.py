@@ -25,7 +25,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exports.compat_openpyxl import set_style_array, style_array
+from exports.compat_openpyxl import set_style_array, style_array, with_number_format
 from exports.safefile import atomic_path
 from forms import APP_NAME, APP_VERSION
 from forms.fields import Field, Kind
@@ -44,6 +44,10 @@ FLAG_MARK = "★ "
 LISTS_SHEET = "下拉选项"
 
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+# Excel's built-in "Text" number format: what is typed stays as typed (identifiers keep a
+# leading 0 and all 18 characters). Its built-in id, for the fast style copy in ``Styles``.
+TEXT_FORMAT = "@"
+TEXT_FORMAT_ID = 49
 
 # ---- look ------------------------------------------------------------------
 
@@ -231,14 +235,16 @@ class Styles:
             wb.add_named_style(style)
         # The registered style's index array, copied into each cell by ``apply``.
         self._arrays = {style.name: style_array(style) for style in styles}
+        self._text_arrays = {name: with_number_format(a, TEXT_FORMAT_ID) for name, a in self._arrays.items()}
 
-    def apply(self, cell, name: str) -> None:
+    def apply(self, cell, name: str, text: bool = False) -> None:
         """Same as ``cell.style = name``, several times faster in a 100,000-cell loop.
 
         openpyxl's setter looks the name up in a list and compares style
         objects on every call; the result is always this copied array.
+        ``text`` gives the cell the Text number format (a column of identifiers).
         """
-        set_style_array(cell, self._arrays[name])
+        set_style_array(cell, (self._text_arrays if text else self._arrays)[name])
 
     TITLE = "万里行标题"
     SUBTITLE = "万里行小标题"

@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exports import xlsx_common as xc
 from exports.meta import MetaRow, write_meta
-from forms import NEEDS
+from forms import NEEDS, PROFILE
 from forms.fields import Field, Kind
 from forms.identity import record_digest
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
@@ -56,6 +56,8 @@ HEADER_BLOCK = (
     (("填报单位", "unit"), ("所属地区", "region"), ("活动年度", "year")),
     (("填报人", "reporter"), ("联系电话", "phone"), ("填报日期", "report_date")),
 )
+# Header-block values that are identifiers (profile field keys): text cells.
+HEADER_IDENTIFIERS = frozenset(f.key for f in PROFILE.fields if f.is_identifier)
 TEMPLATE_NOTE = ("填写说明：每行填写一项需求；带下拉箭头的列请从列表中选择；"
                  "“协调层级”选择需国家或省知识产权局协调的需求，整行将以颜色标注。")
 
@@ -69,6 +71,11 @@ class Column:
     label: str
     width: float
     field: Field | None = None
+
+    @property
+    def identifier(self) -> bool:
+        """Written and typed as text (``@``): a phone or code must keep every digit."""
+        return self.field is not None and self.field.is_identifier
 
 
 def columns(consolidated: bool = False) -> list[Column]:
@@ -153,6 +160,9 @@ class NeedsSheet:
             else:
                 style = xc.Styles.BLOCK_DATE if key == "report_date" else xc.Styles.BLOCK_VALUE
             cell = xc.merge(ws, r, v1, r, v2, style)
+            if key in HEADER_IDENTIFIERS:
+                for c in range(v1, v2 + 1):
+                    ws.cell(row=r, column=c).number_format = xc.TEXT_FORMAT
             if key == "year":
                 xc.put_value(cell, year)
             elif profile is None:
@@ -196,7 +206,7 @@ class NeedsSheet:
                 style = xc.Styles.flagged("标注", level)
             else:
                 style = xc.Styles.flagged("居中" if centered else "正文", level)
-            self.styles.apply(cell, style)
+            self.styles.apply(cell, style, text=c.identifier)
             if c.key == "seq":
                 xc.put_value(cell, number)
             elif c.key == "region":
@@ -223,8 +233,8 @@ class NeedsSheet:
 
     def write_blank_rows(self, n: int) -> None:
         for r in range(self.next_row, self.next_row + n):
-            for i in range(1, self.ncols + 1):
-                self.ws.cell(row=r, column=i).style = xc.Styles.TEXT
+            for i, c in enumerate(self.cols, start=1):
+                self.styles.apply(self.ws.cell(row=r, column=i), xc.Styles.TEXT, text=c.identifier)
             self.ws.row_dimensions[r].height = 30
         self.next_row += n
 
@@ -244,6 +254,10 @@ class NeedsSheet:
             ws.conditional_formatting.add(area, FormulaRule(
                 formula=[f'ISNUMBER(SEARCH("{word}",${level_col}{FIRST_DATA_ROW}))'],
                 fill=PatternFill("solid", fgColor=fill, bgColor=fill)))
+        # Rows a colleague adds below the table get the Text format in identifier columns too.
+        for c in self.cols:
+            if c.identifier:
+                self.ws.column_dimensions[get_column_letter(self.index[c.key])].number_format = xc.TEXT_FORMAT
         name_col = self.index["subject_name"]
         ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=name_col + 1).coordinate
         xc.setup_page(ws, landscape=True, title_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}")

@@ -26,6 +26,10 @@ class Kind(StrEnum):
     DISTRICT = "district"  # 县（市、区） within the chosen city
 
 
+# Kinds whose values are identifiers written with digits, never quantities.
+IDENTIFIER_KINDS = frozenset({Kind.PHONE, Kind.CREDIT_CODE})
+
+
 @dataclass(frozen=True)
 class Field:
     key: str  # English identifier: SQLite column, metadata key
@@ -40,6 +44,9 @@ class Field:
     header_aliases: tuple[str, ...] = ()  # other header texts found in hand-filled templates
     placeholder: str = ""
     in_table: bool = True  # shown as a column of the list / Excel table
+    # An identifier of a TEXT field (a licence number, an ID card number): digits that are
+    # not a quantity. Phones and credit codes are identifiers by their kind already.
+    identifier: bool = False
 
     @property
     def is_choice(self) -> bool:
@@ -48,6 +55,13 @@ class Field:
     @property
     def is_number(self) -> bool:
         return self.kind in (Kind.INT, Kind.YEAR)
+
+    @property
+    def is_identifier(self) -> bool:
+        """Holds an identifier made of digits (phone, credit code): written to Excel as text
+        (``@``) so that no leading 0 or 16th digit is lost, and read back from numeric cells
+        with an explanation of what the spreadsheet did to it."""
+        return self.identifier or self.kind in IDENTIFIER_KINDS
 
 
 @dataclass(frozen=True)

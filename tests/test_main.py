@@ -312,3 +312,22 @@ def test_temporary_file_of_a_killed_export_is_removed_on_next_start(tmp_path):
                            str(tmp_path / "t.xlsx")], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert list(out.iterdir()) == []
+
+
+def test_import_of_a_password_protected_file(tmp_path):
+    import shutil
+
+    locked = tmp_path / "加密.xlsx"
+    shutil.copy(ROOT / "tests" / "data" / "encrypted_needs.xlsx", locked)  # password 1234
+    db = str(tmp_path / "city.db")
+    refused = run("import", str(locked), "--db", db)
+    assert refused.returncode == 1
+    assert "“加密.xlsx”设置了打开密码，无法读取。" in refused.stderr and "Traceback" not in refused.stderr
+    wrong = run("import", str(locked), "--db", db, "--password", "4321")
+    assert wrong.returncode == 1 and "“加密.xlsx”的打开密码不正确" in wrong.stderr
+    right = run("import", str(locked), "--db", db, "--password", "1234")
+    assert right.returncode == 0, right.stderr
+    assert "新增 4 条" in right.stdout
+    store = Store.open(Path(db))
+    assert store.needs.count() == 4
+    store.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from exports.import_report import describe
 from exports.importing import FilePreview, apply_previews, collect_files, preview_files
+from exports.reading import formats
 from storage import Store
 from storage.backup import auto_backup
 from storage.merge import DECISION_LABELS, KEEP_MINE, history, undo_batch
@@ -20,7 +21,9 @@ from ui.qt import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -36,7 +39,7 @@ from ui.qt import (
 )
 from ui.tasks import run_task
 
-FILE_FILTER = "Excel 或 CSV 文件 (*.xlsx *.xlsm *.xls *.csv)"
+FILE_FILTER = "Excel、WPS 或 CSV 文件 (*.xlsx *.xlsm *.xls *.et *.ett *.csv)"
 
 
 def _preview_job(db_path: str, files: list[Path], progress) -> list[FilePreview]:
@@ -157,6 +160,7 @@ def import_paths(parent: QWidget, store: Store, paths: list[Path], on_finished) 
     if not files:
         QMessageBox.warning(parent, "导入", "\n".join(missing) or "没有可导入的文件。")
         return
+    ask_passwords(parent, files)
 
     def previewed(previews: list[FilePreview]) -> None:
         dialog = PreviewDialog(previews, parent)
@@ -169,6 +173,39 @@ def import_paths(parent: QWidget, store: Store, paths: list[Path], on_finished) 
 
     run_task(parent, "正在读取文件……", _preview_job, store.path, files, on_done=previewed,
              on_error=lambda exc: QMessageBox.warning(parent, "导入失败", f"读取文件时出错：{exc}"))
+
+
+def ask_passwords(parent: QWidget, files: list[Path]) -> None:
+    """Ask for the password of each locked file (on the UI thread, before reading starts).
+
+    A password is kept only if it decrypts the file; a file whose password is not
+    given is left to the preview, which lists it as not importable and says why.
+    """
+    for path in files:
+        if formats.remembered_password(path) is not None or not formats.needs_password(path):
+            continue
+        prompt = f"“{path.name}”设置了打开密码。请输入密码（取消则不导入这个文件）："
+        while True:
+            password = ask_password(parent, prompt)
+            if password is None:
+                break
+            if formats.password_is_right(path, password):
+                formats.remember_password(path, password)
+                break
+            prompt = f"密码不正确，“{path.name}”无法打开。请重新输入密码（取消则不导入这个文件）："
+
+
+def ask_password(parent: QWidget, prompt: str) -> str | None:
+    """One password prompt with Chinese buttons; None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("输入打开密码")
+    dialog.setLabelText(prompt)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    dialog.setOkButtonText("打开")
+    dialog.setCancelButtonText("取消")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue()
 
 
 def _done(parent: QWidget, lines: list[str], on_finished) -> None:

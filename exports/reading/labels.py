@@ -205,8 +205,34 @@ def cell_value(value: object) -> object:
     return value
 
 
+# Excel keeps 15 significant digits of a number: from the 16th digit on, a number typed
+# into a General cell is already changed when the file is saved.
+EXCEL_DIGITS = 15
+
+
+def number_as_identifier(value: int | float) -> str:
+    """The text an identifier (phone, credit code) had before a spreadsheet stored it as a number.
+
+    A whole number of at most 15 digits is intact apart from a lost leading 0, which
+    ``forms.rules.check_phone`` recognises. A longer one lost its last digits for
+    good; it is shown the way Excel shows it (9.13501001234568E+17), which
+    ``forms.rules`` recognises and explains, instead of as digits that look right.
+    """
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 10**EXCEL_DIGITS:
+            return str(int(value))
+        if abs(value) >= 10**EXCEL_DIGITS:
+            mantissa, exponent = f"{value:.{EXCEL_DIGITS - 1}E}".split("E")
+            mantissa = mantissa.rstrip("0").rstrip(".")
+            return f"{mantissa}E{exponent[0]}{int(exponent[1:]):02d}"
+        return repr(value)
+    return str(value)
+
+
 def raw_for(field: Field, value: object) -> object:
     """What to hand to ``forms.validation.normalise`` for a cell of ``field``."""
+    if field.is_identifier and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number_as_identifier(value)  # before cell_value: it would make a long float an int
     value = cell_value(value)
     if value is None:
         return None

@@ -24,6 +24,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from exports.meta import META_SHEET, ExportMeta, MetaError, read_meta
+from exports.reading import formats
 from exports.reading.cases import MAX_FORM_COLUMNS, MAX_FORM_ROWS, case_label_count, read_case_sheet
 from exports.reading.errors import ReadError
 from exports.reading.labels import (
@@ -52,17 +53,20 @@ FORM_NAMES = {"needs": "需求清单（附件1）", "cases": "优秀案例推荐
 
 
 def read_file(path: str | Path, form_hint: str | None = None, progress: Progress | None = None,
-              choices: ChoiceLists | None = None) -> ReadResult:
+              choices: ChoiceLists | None = None, password: str | None = None) -> ReadResult:
     """Read a colleague's file. ``form_hint`` ("needs"/"cases") is the form the officer
     chose to import; a file holding the other form is refused with a clear message.
     ``choices`` adds the officer's own choice values to the built-in lists.
+    ``password`` opens a file locked with one (else a password remembered for the
+    path by :func:`exports.reading.formats.remember_password`, else it is refused).
 
     Raises :class:`ReadError` for anything wrong with the file, ``Cancelled`` when the
     progress object asks to stop.
     """
     path = Path(path)
     try:
-        return _read(path, form_hint, progress, choices or builtin_choices())
+        with formats.unlocked(path, password) as readable:
+            return _read(readable, form_hint, progress, choices or builtin_choices())
     except (ReadError, Cancelled):
         raise
     except FileNotFoundError as exc:
@@ -80,10 +84,12 @@ def read_file(path: str | Path, form_hint: str | None = None, progress: Progress
 
 def _read(path: Path, form_hint: str | None, progress: Progress | None, choices: ChoiceLists) -> ReadResult:
     name = path.name
+    formats.refuse_unsupported(path)
     if not path.is_file():
         raise ReadError(f"找不到文件“{name}”，它可能已被移动或删除。")
-    kind, file_hash = sniff(path)
-    book = open_book(kind, path)
+    with formats.wps_hint(path):
+        kind, file_hash = sniff(path)
+        book = open_book(kind, path)
     try:
         try:
             meta = read_meta(book)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from typing import Any
 
 import xlrd
 
-from exports.reading import limits
+from exports.reading import formats, limits
 from exports.reading.errors import ReadError
 from exports.reading.textfile import TEXT_EXTENSIONS, open_text_rows, refuse_lookalike
 from exports.reading.xlsx_rows import iter_sheet_rows, open_workbook
@@ -45,6 +45,7 @@ def sniff(path: Path) -> tuple[str, str]:
         names = set(limits.inspect_zip(path, name))  # bounds first: nothing is parsed before this
         if "xl/workbook.xml" in names:
             return "xlsx", digest.hexdigest()
+        formats.refuse_zip(name, names)  # .xlsb, .numbers
         if "word/document.xml" in names:
             raise ReadError(f"“{name}”是 Word 文档，不是表格。请导入 Excel 或 WPS 表格文件（.xlsx、.xls）。")
         raise ReadError(f"“{name}”不是 Excel 表格文件，无法导入。请导入 .xlsx、.xls 或 .csv 文件。")
@@ -62,8 +63,8 @@ def sniff(path: Path) -> tuple[str, str]:
 
 
 def _password_error(name: str) -> ReadError:
-    return ReadError(f"“{name}”设置了打开密码，无法读取。请让对方取消密码后重新发送，"
-                     "或用 Excel/WPS 输入密码打开后另存为无密码的文件再导入。")
+    return formats.PasswordRequired(f"“{name}”设置了打开密码，无法读取。请让对方取消密码后重新发送，"
+                                    "或用 Excel/WPS 输入密码打开后另存为无密码的文件再导入。")
 
 
 class Sheet:

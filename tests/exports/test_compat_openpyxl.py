@@ -53,3 +53,20 @@ def test_a_copied_array_is_the_same_as_setting_the_style_by_name(tmp_path):
         assert cell.style == "测试样式"
         assert (cell.font.name, cell.font.sz, cell.font.b) == ("宋体", 13, True)
         assert cell.fill.fgColor.rgb == "00FFC7CE" and cell.alignment.horizontal == "center"
+
+
+def test_a_text_array_gives_the_cell_the_text_format(tmp_path):
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.styles import NamedStyle
+
+    from exports.compat_openpyxl import set_style_array, style_array, with_number_format
+
+    wb = Workbook()
+    style = NamedStyle(name="试样")
+    wb.add_named_style(style)
+    array = style_array(style)
+    set_style_array(wb.active["A1"], with_number_format(array, 49))
+    set_style_array(wb.active["A2"], array)
+    wb.save(tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx").active
+    assert ws["A1"].number_format == "@" and ws["A2"].number_format == "General"

@@ -90,3 +90,44 @@ def test_complete_need_has_no_problems():
     record = {"subject_name": "福建某某科技有限公司", "credit_code": "91350100M000100Y43", "category": "其他",
               "content": "需要专利导航", "coord_level": "本地解决", "phone": "13812345678", "status": "待对接"}
     assert problems(NEEDS, record) == {}
+
+
+# ---- what spreadsheets do to identifiers -------------------------------------------------
+
+
+@pytest.mark.parametrize("typed,stored", [
+    ("139-0591-0001", "13905910001"), ("139 0591 0001", "13905910001"), ("139.0591.0001", "13905910001"),
+    ("１３９－０５９１－０００１", "13905910001"), ("+86 139-0591-0001", "+8613905910001"),
+    ("0591-87530216、139-0591-0001", "0591-87530216、13905910001"),
+    ("0591-87530216-801", "0591-87530216-801"),  # a landline with extension is not a mobile
+])
+def test_mobiles_written_in_groups_are_normalised(typed, stored):
+    field = NEEDS.field("phone")
+    assert normalise(field, typed) == stored
+    assert check_phone(stored) is None
+
+
+@pytest.mark.parametrize("digits,likely", [
+    ("59187530216", "0591-87530216"), ("5922345678", "0592-2345678"), ("1062345678", "010-62345678"),
+    ("2152345678", "021-52345678"),
+])
+def test_landline_that_lost_its_leading_zero(digits, likely):
+    assert check_phone(digits) == (f"联系电话“{digits}”开头的 0 丢失了（Excel 把电话当成数字时会去掉开头的 0），"
+                                   f"应为“{likely}”吗？请核对后改正，并把该列设为文本。")
+
+
+def test_numbers_shown_in_scientific_notation():
+    assert check_credit_code("9.13501001234568E+17") == (
+        "Excel 把这个代码当成了数字，后几位已经丢失（现在是“9.13501001234568E+17”），"
+        "请把该列设为文本后重新填写完整的18位统一社会信用代码。")
+    assert check_credit_code("9.13501e+17") is not None and "Excel" in check_credit_code("9.13501e+17")
+    assert check_phone("5.91875E+10") == ("联系电话“5.91875E+10”被 Excel 当成了数字，显示成了科学计数法，"
+                                          "号码已经无法还原，请把该列设为文本后重新填写。")
+    # Not every wrong phone is blamed on Excel.
+    assert "格式不对" in check_phone("12345")
+
+
+def test_dates_stored_as_excel_serials():
+    assert parse_date(45064).isoformat() == "2023-05-18"
+    assert parse_date(45064.0).isoformat() == "2023-05-18"
+    assert parse_date(12) is None and parse_date(True) is None

@@ -80,3 +80,83 @@ def test_duplicates_tab_lists_same_enterprise_from_two_units(qtbot, app_window, 
     assert units == {"福州市台江区市场监督管理局", "福州市鼓楼区市场监督管理局（另一单位）"}
     assert {row[0] for row in page.duplicates_model.rows} == {1, 2}
     assert page.tabs.tabText(2) == "疑似重复（2）"
+
+
+def test_a_locked_file_asks_for_its_password(qtbot, app_window, tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    from exports.reading import formats
+    from ui import import_dialog
+
+    window = app_window()
+    locked = tmp_path / "加密.xlsx"
+    shutil.copy(Path(__file__).resolve().parent.parent / "data" / "encrypted_needs.xlsx", locked)
+    typed = iter(["0000", "1234"])  # a wrong password first, then the right one
+    prompts = []
+
+    def ask(parent, label):
+        prompts.append(label)
+        return next(typed)
+
+    seen = {}
+
+    def accept(dialog):
+        seen["counts"] = dialog.previews[0].plan.counts_text
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(import_dialog, "ask_password", ask)
+    monkeypatch.setattr(import_dialog.PreviewDialog, "exec", accept)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: seen.setdefault("done", a[2]))
+    try:
+        import_dialog.import_paths(window, window.store, [locked], window.reload_all)
+        qtbot.waitUntil(lambda: "done" in seen, timeout=20000)
+    finally:
+        formats.forget_passwords()
+    assert prompts == ["“加密.xlsx”设置了打开密码。请输入密码（取消则不导入这个文件）：",
+                       "密码不正确，“加密.xlsx”无法打开。请重新输入密码（取消则不导入这个文件）："]
+    assert seen["counts"].startswith("新增 4 条")
+    assert window.store.needs.count() == 4
+
+
+def test_a_locked_file_whose_password_is_not_given_is_refused(qtbot, app_window, tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    from ui import import_dialog
+    from ui.qt import QInputDialog
+
+    window = app_window()
+    locked = tmp_path / "加密.xlsx"
+    shutil.copy(Path(__file__).resolve().parent.parent / "data" / "encrypted_needs.xlsx", locked)
+    seen = {}
+
+    def look(dialog):
+        seen["error"] = dialog.previews[0].error
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(QInputDialog, "exec", lambda self: QDialog.DialogCode.Rejected)  # 取消
+    monkeypatch.setattr(import_dialog.PreviewDialog, "exec", look)
+    import_dialog.import_paths(window, window.store, [locked], window.reload_all)
+    qtbot.waitUntil(lambda: "error" in seen, timeout=20000)
+    assert seen["error"] == "“加密.xlsx”设置了打开密码，无法读取。请输入打开密码后再导入，或让对方取消密码后重新发送。"
+    assert window.store.needs.count() == 0
+
+
+def test_password_prompt_has_chinese_buttons(qtbot, monkeypatch, tmp_path):
+    from ui import import_dialog
+    from ui.qt import QDialogButtonBox, QInputDialog, QLineEdit
+
+    shown = {}
+
+    def exec_(dialog):
+        buttons = dialog.findChild(QDialogButtonBox)
+        shown["buttons"] = sorted(b.text() for b in buttons.buttons())
+        shown["echo"] = dialog.textEchoMode()
+        dialog.setTextValue("1234")
+        dialog.grab().save(str(tmp_path / "password-prompt.png"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QInputDialog, "exec", exec_)
+    assert import_dialog.ask_password(None, "“加密.xlsx”设置了打开密码。") == "1234"
+    assert shown["buttons"] == ["取消", "打开"] and shown["echo"] == QLineEdit.EchoMode.Password
