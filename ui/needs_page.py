@@ -7,7 +7,7 @@ from forms.needs import summary_line
 from forms.reference import regions
 from forms.validation import normalise
 from storage import Store
-from storage.stats import need_counts, region_order_key
+from storage.stats import NeedCounts, need_counts, region_order_key
 from ui import strings
 from ui.delegates import FieldDelegate
 from ui.paste import header_mapping, parse_clipboard
@@ -52,6 +52,7 @@ class NeedsPage(QWidget):
         self.store = store
         self.undo = undo
         self.consolidated = consolidated
+        self._counts: tuple[tuple[int, int], NeedCounts] | None = None  # (data version, figures)
         extra = REGION_FIELDS if consolidated else ()
         self.model = RecordModel(store.needs, [*extra, *NEEDS.table_fields], undo,
                                  readonly_keys=[f.key for f in extra], parent=self)
@@ -180,7 +181,12 @@ class NeedsPage(QWidget):
         self.model.set_query(search=self.search.text(), filters=filters)
 
     def update_summary(self) -> None:
-        counts = need_counts(self.store)
+        # A search or filter resets the model without changing any figure: recount only after a
+        # write on this connection (total_changes) or a commit on another one (data_version).
+        version = (self.store.db.conn.total_changes, self.store.db.execute("pragma data_version").fetchone()[0])
+        if self._counts is None or self._counts[0] != version:
+            self._counts = (version, need_counts(self.store))
+        counts = self._counts[1]
         shown = len(self.model.ids)
         line = summary_line(counts.total, counts.national, counts.provincial)
         extra = f"；当前显示 {shown} 项" if shown != counts.total else ""

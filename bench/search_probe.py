@@ -1,0 +1,81 @@
+"""Time a search keystroke in the 汇总 list, or the raw FTS5 query it builds on.
+
+    python bench/search_probe.py ours DB WORD...
+    python bench/search_probe.py fts DB WORD...
+
+``ours``: the window's needs list (NeedsPage, consolidated, shown offscreen):
+set the search text, run the query the 250 ms debounce would run, reset the
+model, and let the view repaint — keystroke → updated view, minus the debounce.
+``fts``: ``select rowid from needs_fts where needs_fts match ?`` on the same
+database, the floor SQLite itself sets (words of 3+ characters only).
+Prints one line per word: ``word hits ms``; the best of 3 runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def best_of(fn, repeat: int = 3) -> tuple[float, int]:
+    best, hits = float("inf"), 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        hits = fn()
+        best = min(best, time.perf_counter() - start)
+    return best * 1000, hits
+
+
+def ours(db: str, words: list[str]) -> None:
+    import main
+
+    main.import_sqlite_utils_lean()
+    from storage import Store
+    from ui.app import ensure_app
+    from ui.needs_page import NeedsPage
+    from ui.qt import QUndoStack
+
+    app = ensure_app()
+    store = Store.open(db)
+    page = NeedsPage(store, QUndoStack(), consolidated=True)
+    page.resize(1400, 800)
+    page.show()
+    app.processEvents()
+
+    def keystroke(word: str):
+        def run() -> int:
+            page.search.blockSignals(True)  # no debounce timer: run the query now
+            page.search.setText(word)
+            page.search.blockSignals(False)
+            page.apply_query()
+            page.view.viewport().repaint()
+            app.processEvents()
+            return page.model.rowCount()
+        return run
+
+    for word in words:
+        keystroke("")()  # from the full list, as typing starts
+        ms, hits = best_of(keystroke(word))
+        print(f"{word}\t{hits}\t{ms:.1f}", flush=True)
+
+
+def fts(db: str, words: list[str]) -> None:
+    conn = sqlite3.connect(db)
+    for word in words:
+        if len(word) < 3:
+            print(f"{word}\t-\t-", flush=True)
+            continue
+        phrase = '"' + word.replace('"', '""') + '"'
+        ms, hits = best_of(lambda p=phrase: len(conn.execute(
+            "select rowid from needs_fts where needs_fts match ?", [p]).fetchall()))
+        print(f"{word}\t{hits}\t{ms:.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    {"ours": ours, "fts": fts}[sys.argv[1]](sys.argv[2], sys.argv[3:])
