@@ -2,6 +2,7 @@
 
     python bench/search_probe.py ours DB WORD...
     python bench/search_probe.py fts DB WORD...
+    python bench/search_probe.py browse DB
 
 ``ours``: the window's needs list (NeedsPage, consolidated, shown offscreen):
 set the search text, run the query the 250 ms debounce would run, reset the
@@ -19,7 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The app measured: this checkout, or another one named by WLX_APP (bench/compare.py --app).
+sys.path.insert(0, os.environ.get("WLX_APP") or str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -35,7 +37,7 @@ def best_of(fn, repeat: int = 3) -> tuple[float, int]:
 def ours(db: str, words: list[str]) -> None:
     import main
 
-    main.import_sqlite_utils_lean()
+    getattr(main, "import_sqlite_utils_lean", lambda: None)()  # absent before this change
     from storage import Store
     from ui.app import ensure_app
     from ui.needs_page import NeedsPage
@@ -65,10 +67,53 @@ def ours(db: str, words: list[str]) -> None:
         print(f"{word}\t{hits}\t{ms:.1f}", flush=True)
 
 
+def browse(db: str, _words: list[str]) -> None:
+    """Open the 汇总 list on a large database, scroll and sort it: ms per step, and peak RSS."""
+    import resource
+
+    import main
+
+    getattr(main, "import_sqlite_utils_lean", lambda: None)()
+    from storage import Store
+    from ui.app import ensure_app
+    from ui.needs_page import NeedsPage
+    from ui.qt import Qt, QUndoStack
+
+    app = ensure_app()
+    start = time.perf_counter()
+    store = Store.open(db)
+    page = NeedsPage(store, QUndoStack(), consolidated=True)
+    page.resize(1400, 800)
+    page.show()
+    app.processEvents()
+    print(f"open list\t{page.model.rowCount()}\t{(time.perf_counter() - start) * 1000:.1f}", flush=True)
+    bar = page.view.verticalScrollBar()
+
+    def step(label: str, action) -> None:
+        start = time.perf_counter()
+        action()
+        page.view.viewport().repaint()
+        app.processEvents()
+        print(f"{label}\t-\t{(time.perf_counter() - start) * 1000:.1f}", flush=True)
+
+    step("scroll one page", lambda: bar.setValue(bar.value() + bar.pageStep()))
+    step("scroll to the middle", lambda: bar.setValue(bar.maximum() // 2))
+    step("scroll to the end", lambda: bar.setValue(bar.maximum()))
+    header = page.view.horizontalHeader()
+    column = page.model.column_of("subject_name")
+    step("sort by name", lambda: header.setSortIndicator(column, Qt.SortOrder.AscendingOrder))
+    step("sort by name, descending", lambda: header.setSortIndicator(column, Qt.SortOrder.DescendingOrder))
+    step("scroll to the end", lambda: bar.setValue(bar.maximum()))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS MB\t-\t{peak:.0f}", flush=True)
+    os._exit(0)  # skip Qt teardown at interpreter exit (it can crash offscreen; nothing to save)
+
+
 def fts(db: str, words: list[str]) -> None:
     conn = sqlite3.connect(db)
+    indexed = conn.execute("select 1 from sqlite_master where name = 'needs_fts'").fetchone()
     for word in words:
-        if len(word) < 3:
+        if len(word) < 3 or not indexed:
             print(f"{word}\t-\t-", flush=True)
             continue
         phrase = '"' + word.replace('"', '""') + '"'
@@ -78,4 +123,4 @@ def fts(db: str, words: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    {"ours": ours, "fts": fts}[sys.argv[1]](sys.argv[2], sys.argv[3:])
+    {"ours": ours, "fts": fts, "browse": browse}[sys.argv[1]](sys.argv[2], sys.argv[3:])

@@ -15,8 +15,8 @@ import resource
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The app measured: this checkout, or another one named by WLX_APP (bench/compare.py --app).
+sys.path.insert(0, os.environ.get("WLX_APP") or str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
