@@ -56,22 +56,20 @@ class Row:
 
 
 def run_measured(cmd: list[str], cwd: Path | None = None) -> Run:
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd or ROOT, env=ENV, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate()
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far: exact for the first large
-    # child, a lower bound after. Children report their own peak where it matters (probes).
-    rss = after.ru_maxrss / 1024
+    """Run a child to its end: wall time, CPU time and peak RSS of that child (and what it waited for)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd or ROOT, env=ENV, stdout=out, stderr=err,
+                                text=True)
+        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, unlike RUSAGE_CHILDREN
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{err[-3000:]}")
-    return Run(wall, cpu, rss, out)
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{stderr[-3000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
 
 
 def alternate(row: Row, ours, peer, runs: int) -> Row:
@@ -172,10 +170,10 @@ def search(work: Path, runs: int, needs: int) -> list[Row]:
         for side in ("ours", "fts"):
             result = run_measured([sys.executable, probe, side, db, *SEARCH_WORDS])
             for line in result.out.strip().splitlines():
-                word, hits, ms = line.split("\t")
+                word, hits, ms, cpu = line.split("\t")
                 if word not in rows:
                     continue
-                value = Run(float(ms) / 1000, float("nan"), float("nan"), hits) if ms != "-" else None
+                value = Run(float(ms) / 1000, float(cpu) / 1000, float("nan"), hits) if ms != "-" else None
                 if side == "ours":
                     rows[word].ours.append(value)
                     rows[word].note = f"{hits} hits"
@@ -267,6 +265,7 @@ def main() -> None:
         if name in only:
             print(f"[{time.perf_counter() - started:6.0f} s] {name} …", flush=True)
             rows += step()
+            print(table(rows), flush=True)  # so far: a later failure loses nothing
     print()
     print(f"python {' '.join(sys.argv)}  —  {time.strftime('%Y-%m-%d %H:%M')} , {os.cpu_count()} CPUs, "
           f"load {os.getloadavg()[0]:.1f}")

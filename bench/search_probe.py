@@ -3,13 +3,14 @@
     python bench/search_probe.py ours DB WORD...
     python bench/search_probe.py fts DB WORD...
     python bench/search_probe.py browse DB
+    python bench/search_probe.py split DB WORD...
 
 ``ours``: the window's needs list (NeedsPage, consolidated, shown offscreen):
 set the search text, run the query the 250 ms debounce would run, reset the
 model, and let the view repaint — keystroke → updated view, minus the debounce.
 ``fts``: ``select rowid from needs_fts where needs_fts match ?`` on the same
 database, the floor SQLite itself sets (words of 3+ characters only).
-Prints one line per word: ``word hits ms``; the best of 3 runs.
+Prints one line per word: ``word hits wall-ms cpu-ms``; the best of 3 runs.
 """
 
 from __future__ import annotations
@@ -25,13 +26,15 @@ sys.path.insert(0, os.environ.get("WLX_APP") or str(Path(__file__).resolve().par
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def best_of(fn, repeat: int = 3) -> tuple[float, int]:
-    best, hits = float("inf"), 0
+def best_of(fn, repeat: int = 3) -> tuple[float, float, int]:
+    """Best wall ms, best CPU ms (this process, all threads), and what ``fn`` returned."""
+    best, best_cpu, hits = float("inf"), float("inf"), 0
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         hits = fn()
         best = min(best, time.perf_counter() - start)
-    return best * 1000, hits
+        best_cpu = min(best_cpu, time.process_time() - start_cpu)
+    return best * 1000, best_cpu * 1000, hits
 
 
 def ours(db: str, words: list[str]) -> None:
@@ -63,8 +66,9 @@ def ours(db: str, words: list[str]) -> None:
 
     for word in words:
         keystroke("")()  # from the full list, as typing starts
-        ms, hits = best_of(keystroke(word))
-        print(f"{word}\t{hits}\t{ms:.1f}", flush=True)
+        ms, cpu, hits = best_of(keystroke(word))
+        print(f"{word}\t{hits}\t{ms:.1f}\t{cpu:.1f}", flush=True)
+    os._exit(0)  # skip Qt teardown at interpreter exit (it can crash offscreen; nothing to save)
 
 
 def browse(db: str, _words: list[str]) -> None:
@@ -109,18 +113,57 @@ def browse(db: str, _words: list[str]) -> None:
     os._exit(0)  # skip Qt teardown at interpreter exit (it can crash offscreen; nothing to save)
 
 
+def split(db: str, words: list[str]) -> None:
+    """A keystroke taken apart: the query alone, query + model reset + summary, the repaint (wall/CPU ms)."""
+    import main
+
+    getattr(main, "import_sqlite_utils_lean", lambda: None)()
+    from storage import Store
+    from ui.app import ensure_app
+    from ui.needs_page import NeedsPage
+    from ui.qt import QUndoStack
+
+    app = ensure_app()
+    store = Store.open(db)
+    page = NeedsPage(store, QUndoStack(), consolidated=True)
+    page.resize(1400, 800)
+    page.show()
+    app.processEvents()
+
+    def reset(word: str) -> int:
+        page.search.blockSignals(True)
+        page.search.setText(word)
+        page.search.blockSignals(False)
+        page.apply_query()
+        return page.model.rowCount()
+
+    def repaint() -> int:
+        page.model._cache.clear()
+        page.view.viewport().repaint()
+        app.processEvents()
+        return 0
+
+    for word in words:
+        q = best_of(lambda w=word: len(store.needs.ids(search=w)))
+        r = best_of(lambda w=word: reset(w))
+        p = best_of(repaint)
+        print(f"{word}\thits {r[2]}\tquery {q[0]:.1f}/{q[1]:.1f}\treset {r[0]:.1f}/{r[1]:.1f}"
+              f"\trepaint {p[0]:.1f}/{p[1]:.1f}", flush=True)
+    os._exit(0)  # skip Qt teardown at interpreter exit
+
+
 def fts(db: str, words: list[str]) -> None:
     conn = sqlite3.connect(db)
     indexed = conn.execute("select 1 from sqlite_master where name = 'needs_fts'").fetchone()
     for word in words:
         if len(word) < 3 or not indexed:
-            print(f"{word}\t-\t-", flush=True)
+            print(f"{word}\t-\t-\t-", flush=True)
             continue
         phrase = '"' + word.replace('"', '""') + '"'
-        ms, hits = best_of(lambda p=phrase: len(conn.execute(
+        ms, cpu, hits = best_of(lambda p=phrase: len(conn.execute(
             "select rowid from needs_fts where needs_fts match ?", [p]).fetchall()))
-        print(f"{word}\t{hits}\t{ms:.1f}", flush=True)
+        print(f"{word}\t{hits}\t{ms:.1f}\t{cpu:.1f}", flush=True)
 
 
 if __name__ == "__main__":
-    {"ours": ours, "fts": fts, "browse": browse}[sys.argv[1]](sys.argv[2], sys.argv[3:])
+    {"ours": ours, "fts": fts, "browse": browse, "split": split}[sys.argv[1]](sys.argv[2], sys.argv[3:])

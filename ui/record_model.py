@@ -18,7 +18,7 @@ from storage.records import RecordTable
 from ui import strings
 from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, Qt, QUndoStack, Signal
 
-BLOCK = 200
+BLOCK = 100  # rows fetched per query: a few screens; each reset refetches one block
 CACHE_LIMIT = 5000
 FLAG_COLOURS = {FLAG_NATIONAL: QColor("#fbd5d2"), FLAG_PROVINCIAL: QColor("#fde9c4")}
 FLAG_TEXT = {FLAG_NATIONAL: QColor("#a61b1b"), FLAG_PROVINCIAL: QColor("#8a5300")}
