@@ -17,10 +17,10 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+if TYPE_CHECKING:  # reportlab is imported when a PDF is made, not when the window starts
+    from reportlab.pdfbase.ttfonts import TTFont
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,8 @@ def index_font_files(dirs: list[Path]) -> dict[str, Path]:
 
 def _load(path: Path, index: int, name: str) -> TTFont | None:
     """A registered-able TTFont, or None when the file is unusable (CFF, restricted, damaged)."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
     try:
         return TTFont(name, str(path), subfontIndex=index)
     except Exception as exc:  # TTFError, OSError, struct errors from damaged files
@@ -131,6 +133,9 @@ def register_fonts() -> FontSet:
     Safe to call from any thread and any number of times (exports call it each
     time); the first call searches the system font folders.
     """
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+
     global _fontset
     with _lock:
         if _fontset is not None:
@@ -155,5 +160,8 @@ def register_fonts() -> FontSet:
 
 
 def qt_font_files() -> list[Path]:
-    """The font files the app ships, for the window to register with Qt."""
-    return [p for p in (SHIPPED_SANS, SHIPPED_SERIF) if p.is_file()]
+    """The shipped font files the window may need: only the sans face it draws its text in.
+
+    The Ming face (21 MB) is for PDFs only; Qt never needs it.
+    """
+    return [p for p in (SHIPPED_SANS,) if p.is_file()]

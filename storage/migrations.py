@@ -7,6 +7,8 @@ each migration was released; later form fields arrive through
 
 from __future__ import annotations
 
+import json
+
 import sqlite_utils
 
 MIGRATIONS = sqlite_utils.Migrations("wanlixing")
@@ -85,3 +87,80 @@ def m003_import_tracking(db: sqlite_utils.Database) -> None:
         foreign_keys=[("batch_id", "import_batches", "id")],
     )
     db["import_changes"].create_index(["batch_id"], index_name="import_changes_batch")
+
+
+# Columns each search index concatenates, as the search box searched them when
+# m004 was released: the form's text fields plus the reporting unit. A later
+# field that should be searchable needs a migration that calls
+# ``create_search_index`` again with the longer list; until then the search
+# notices the difference (table ``search_index``) and falls back to LIKE.
+M004_SEARCH_COLUMNS = {
+    "needs": ["subject_name", "credit_code", "subject_type", "industry", "category", "content", "coord_level",
+              "contact", "phone", "remark", "status", "feedback", "unit"],
+    "cases": ["name", "recommender", "city", "district", "category", "implementer", "contact", "position",
+              "phone", "email", "background", "practice", "results", "lessons", "opinion", "unit"],
+}
+
+
+def search_document_sql(columns: list[str], alias: str = "") -> str:
+    """The text a record is searched in: its columns joined by one space.
+
+    The same expression serves the index triggers and the LIKE fallback, so the
+    indexed text and the text the old LIKE search looked at are identical.
+    """
+    prefix = f"{alias}." if alias else ""
+    return " || ' ' || ".join(f"ifnull({prefix}[{c}], '')" for c in columns)
+
+
+def trigram_supported(db: sqlite_utils.Database) -> bool:
+    """Whether this SQLite has FTS5 with the trigram tokenizer (SQLite 3.34+)."""
+    try:
+        db.execute("create virtual table temp.wlx_trigram_probe using fts5(x, tokenize='trigram')")
+    except Exception:  # sqlite3.OperationalError: no such module / tokenizer
+        return False
+    db.execute("drop table temp.wlx_trigram_probe")
+    return True
+
+
+def create_search_index(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
+    """(Re)build ``{table}_fts``, a trigram index of each record's search document.
+
+    The index holds its own copy of the document (one column, keyed by the
+    record's rowid), padded with two spaces so that every occurrence of a one-
+    or two-character word starts some trigram: such words are looked up through
+    ``{table}_fts_terms`` (the index's vocabulary). Triggers keep the index in
+    step with inserts, updates and deletes, whoever writes.
+    """
+    fts = f"{table}_fts"
+    for suffix in ("ai", "ad", "au"):
+        db.execute(f"drop trigger if exists [{fts}_{suffix}]")
+    db.execute(f"drop table if exists [{fts}_terms]")
+    db.execute(f"drop table if exists [{fts}]")
+    db.execute(f"create virtual table [{fts}] using fts5(doc, tokenize='trigram')")
+    db.execute(f"create virtual table [{fts}_terms] using fts5vocab([{fts}], 'row')")
+    db.execute(f"insert into [{fts}](rowid, doc) select rowid, {search_document_sql(columns)} || '  ' from [{table}]")
+    new_doc = search_document_sql(columns, "new") + " || '  '"
+    watched = ", ".join(f"[{c}]" for c in columns)
+    db.execute(f"create trigger [{fts}_ai] after insert on [{table}] begin "
+               f"insert into [{fts}](rowid, doc) values (new.rowid, {new_doc}); end")
+    db.execute(f"create trigger [{fts}_ad] after delete on [{table}] begin "
+               f"delete from [{fts}] where rowid = old.rowid; end")
+    db.execute(f"create trigger [{fts}_au] after update of {watched} on [{table}] begin "
+               f"delete from [{fts}] where rowid = old.rowid; "
+               f"insert into [{fts}](rowid, doc) values (new.rowid, {new_doc}); end")
+    db.execute("insert or replace into search_index (record_table, fts_table, columns) values (?, ?, ?)",
+               [table, fts, json.dumps(columns)])
+
+
+@MIGRATIONS()
+def m004_search(db: sqlite_utils.Database) -> None:
+    """Trigram full-text indexes behind the search box of the needs, 汇总 and case lists.
+
+    On an SQLite older than 3.34 (no trigram tokenizer) nothing is created and
+    the search keeps scanning with LIKE: same results, slower on large lists.
+    """
+    db["search_index"].create({"record_table": str, "fts_table": str, "columns": str}, pk="record_table")
+    if not trigram_supported(db):
+        return
+    for table, columns in M004_SEARCH_COLUMNS.items():
+        create_search_index(db, table, columns)

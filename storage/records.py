@@ -8,6 +8,8 @@ window has acknowledged is on disk. Rows come back as plain dicts.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -16,6 +18,7 @@ import sqlite_utils
 from forms.fields import Form
 from forms.reference import ChoiceLists
 from forms.validation import is_complete
+from storage.migrations import search_document_sql
 from storage.transaction import write_transaction
 
 
@@ -33,6 +36,32 @@ EXTRA_WRITABLE = {"unit", "city", "district", "origin", "source_file", "source_h
                   "batch_id", "imported_at", "seq"}
 
 
+TRIGRAM = 3  # the shortest word the trigram index can look up
+# A short word that starts more indexed trigrams than this scans instead: a
+# MATCH over hundreds of ORed trigrams is slower than reading the documents.
+SHORT_WORD_TERMS = 64
+
+
+def _phrase(text: str) -> str:
+    """``text`` as one FTS5 phrase: quoted, so any punctuation is literal."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _folds_like_like(word: str) -> bool:
+    """Whether the index matches ``word`` exactly as LIKE does.
+
+    Both fold ASCII letters; the index also folds other letters (É/é), LIKE does
+    not. A word of ASCII and caseless characters (Chinese, digits, punctuation)
+    needs no LIKE check after the index.
+    """
+    return all(ch.isascii() or ch.lower() == ch.upper() == ch for ch in word)
+
+
 class RecordTable:
     def __init__(self, db: sqlite_utils.Database, table: str, form: Form, choices_fn) -> None:
         self.db = db
@@ -40,6 +69,7 @@ class RecordTable:
         self.form = form
         self._choices_fn = choices_fn  # () -> ChoiceLists, so officer-added values count
         self.writable = set(form.keys) | EXTRA_WRITABLE
+        self._fts: str | None = None  # search index table, looked up once
 
     @property
     def choices(self) -> ChoiceLists:
@@ -71,13 +101,82 @@ class RecordTable:
             clauses.append(f"[{key}] = ?")
             params.append(value)
         words = [w for w in search.split() if w]
-        text_cols = [f.key for f in self.form.fields if not f.is_number] + ["unit"]
-        haystack = " || ' ' || ".join(f"ifnull([{c}], '')" for c in text_cols)
-        for word in words:
-            clauses.append(f"({haystack}) like ? escape '\\'")
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params.append(f"%{escaped}%")
+        if words:
+            clause, word_params = self._search_clause(words)
+            clauses.append(clause)
+            params += word_params
+            if clause.startswith("rowid in"):
+                # Start from the index's rows, not from a walk of the whole
+                # (deleted_at, seq) index that SQLite picks to avoid sorting.
+                clauses[0] = "+" + clauses[0]
         return " and ".join(clauses), params
+
+    # ---- search --------------------------------------------------------
+    # A record matches when every word occurs in its search document (its text
+    # fields and unit joined by spaces), case-insensitively for ASCII as SQL's
+    # LIKE does. The trigram index (migration m004) answers this exactly for
+    # words of ASCII and caseless characters (Chinese, digits, punctuation); for
+    # a word with other letters, which the index folds and LIKE does not, the
+    # same LIKE then decides on the indexed copy of the document. Either way the
+    # results are exactly those of the LIKE scan over every column (see
+    # tests/storage/test_search.py). A word of one or two characters has no
+    # trigram of its own: it becomes the OR of the indexed trigrams that start
+    # with it when there are few enough, else a LIKE scan of the indexed copy.
+
+    def search_columns(self) -> list[str]:
+        return [f.key for f in self.form.fields if not f.is_number] + ["unit"]
+
+    def _search_index(self) -> str | None:
+        """The FTS table that indexes exactly today's search columns, or None (then LIKE)."""
+        if self._fts is None:
+            self._fts = ""
+            try:
+                row = self.db.execute("select fts_table, columns from search_index where record_table = ?",
+                                      [self.table]).fetchone()
+            except sqlite3.OperationalError:  # database older than m004 (not migrated)
+                row = None
+            if row and json.loads(row[1]) == self.search_columns():
+                self._fts = row[0]
+        return self._fts or None
+
+    def _search_clause(self, words: list[str]) -> tuple[str, list]:
+        fts = self._search_index()
+        if fts is None:
+            haystack = search_document_sql(self.search_columns())
+            return " and ".join(f"({haystack}) like ? escape '\\'" for _ in words), [_like_pattern(w) for w in words]
+        terms: list[str] = []
+        checked = [w for w in words if not _folds_like_like(w)]  # the index may fold these differently
+        scanned: list[str] = []
+        for word in words:
+            if len(word) >= TRIGRAM:
+                terms.append(_phrase(word))
+                continue
+            expanded = self._short_word_terms(fts, word)
+            if expanded == []:  # no indexed text has it: nothing can match
+                return "0", []
+            if expanded is None:
+                scanned.append(word)
+            else:
+                terms.append("(" + " OR ".join(expanded) + ")")
+        likes = [w for w in words if w in checked or w in scanned]
+        conditions = ([f"[{fts}] match ?"] if terms else []) + ["doc like ? escape '\\'"] * len(likes)
+        params = ([" AND ".join(terms)] if terms else []) + [_like_pattern(w) for w in likes]
+        return f"rowid in (select rowid from [{fts}] where {' and '.join(conditions)})", params
+
+    def _short_word_terms(self, fts: str, word: str) -> list[str] | None:
+        """Trigram phrases that start with ``word`` (1–2 characters), or None when unusable.
+
+        The index folds case by Unicode rules; only ASCII letters and characters
+        without case are looked up, so that the vocabulary's spelling is known.
+        """
+        if not _folds_like_like(word):
+            return None
+        key = word.lower()
+        rows = self.db.execute(f"select term from [{fts}_terms] where term >= ? and term < ? limit ?",
+                               [key, key + "\U0010ffff", SHORT_WORD_TERMS + 1]).fetchall()
+        if len(rows) > SHORT_WORD_TERMS:
+            return None
+        return [_phrase(r[0]) for r in rows]
 
     def ids(self, search: str = "", filters: Mapping[str, object] | None = None,
             order_by: str | None = None, descending: bool = False, deleted: bool = False) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -331,3 +333,28 @@ def test_import_of_a_password_protected_file(tmp_path):
     store = Store.open(Path(db))
     assert store.needs.count() == 4
     store.close()
+
+
+def test_start_up_imports_no_dataframe_libraries():
+    """sqlite-utils would import numpy/pandas when installed (0.3–1.5 s of start-up); main() keeps them out.
+
+    Fails loudly if a new sqlite-utils loads them some other way.
+    """
+    code = ("import sys, main; main.import_sqlite_utils_lean(); import storage, sqlite_utils.db as d; "
+            "print(d.np is None, d.pd is None, 'numpy' in sys.modules, 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout
+    assert out.split() == ["True", "True", "False", "False"]
+    # Blocking is temporary: numpy stays importable for whoever needs it later.
+    if importlib.util.find_spec("numpy") is not None:
+        code = "import main; main.import_sqlite_utils_lean(); import numpy; print(numpy.__name__)"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT).stdout
+        assert out.strip() == "numpy"
+
+
+def test_window_start_up_imports_neither_openpyxl_nor_reportlab():
+    code = ("import sys, main; main.import_sqlite_utils_lean(); import ui.app, ui.main_window; "
+            "print(sorted(m for m in ('openpyxl', 'reportlab', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).stdout
+    assert out.strip() == "[]"

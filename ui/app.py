@@ -21,12 +21,17 @@ UI_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei"]
 
 
 def register_fonts() -> list[str]:
-    """Make the shipped CJK fonts available to Qt and use them as the UI font."""
+    """Use a CJK UI font: the system's YaHei when present, else the shipped WenQuanYi.
+
+    Only the shipped sans face is registered, and only when the system has none
+    of ``UI_FAMILIES``: the shipped Ming face is for PDFs (see exports/fonts.py).
+    """
     families: list[str] = []
-    for path in qt_font_files():
-        font_id = QFontDatabase.addApplicationFont(str(path))
-        if font_id >= 0:
-            families += QFontDatabase.applicationFontFamilies(font_id)
+    if not any(QFontDatabase.hasFamily(name) for name in UI_FAMILIES):
+        for path in qt_font_files():
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            if font_id >= 0:
+                families += QFontDatabase.applicationFontFamilies(font_id)
     font = QFont()
     font.setFamilies(UI_FAMILIES)
     font.setPointSize(10)

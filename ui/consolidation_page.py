@@ -108,7 +108,8 @@ class ConsolidationPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.tabs)
-        self.refresh()
+        # Figures are computed when the tab is opened (MainWindow._tab_changed) or after an import,
+        # not at start-up: at 150,000 needs they take seconds the officer would wait for the window.
 
     def refresh(self) -> None:
         board = submissions(self.store)

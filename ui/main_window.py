@@ -227,4 +227,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         # Edits are already in SQLite; only the case form may hold <0.4 s of typing.
         self.cases_page.editor.flush()
+        # A search typed just before closing must not run after the database is closed.
+        for page in (self.needs_page, self.consolidation_page.needs):
+            page.cancel_pending_search()
         super().closeEvent(event)

@@ -8,7 +8,7 @@ from forms.reference import regions
 from forms.validation import normalise
 from storage import Store
 from storage.ops import OpChanges
-from storage.stats import need_counts, region_order_key
+from storage.stats import NeedCounts, need_counts, region_order_key
 from ui import strings
 from ui.delegates import FieldDelegate
 from ui.paste import header_mapping, parse_clipboard
@@ -53,6 +53,7 @@ class NeedsPage(QWidget):
         self.undo = undo
         self.consolidated = consolidated
         undo.changed.connect(self._on_changes)
+        self._counts: tuple[tuple[int, int], NeedCounts] | None = None  # (data version, figures)
         extra = REGION_FIELDS if consolidated else ()
         self.model = RecordModel(store.needs, [*extra, *NEEDS.table_fields], undo,
                                  readonly_keys=[f.key for f in extra], parent=self)
@@ -180,13 +181,21 @@ class NeedsPage(QWidget):
         if apply:
             self.apply_query()
 
+    def cancel_pending_search(self) -> None:
+        self._search_timer.stop()
+
     def apply_query(self) -> None:
         filters = {key: box.currentData() for key, box in self.filter_boxes.items()}
         filters["complete"] = self.drafts_only.currentData()
         self.model.set_query(search=self.search.text(), filters=filters)
 
     def update_summary(self) -> None:
-        counts = need_counts(self.store)
+        # A search or filter resets the model without changing any figure: recount only after a
+        # write on this connection (total_changes) or a commit on another one (data_version).
+        version = (self.store.db.conn.total_changes, self.store.db.execute("pragma data_version").fetchone()[0])
+        if self._counts is None or self._counts[0] != version:
+            self._counts = (version, need_counts(self.store))
+        counts = self._counts[1]
         shown = len(self.model.ids)
         line = summary_line(counts.total, counts.national, counts.provincial)
         extra = f"；当前显示 {shown} 项" if shown != counts.total else ""

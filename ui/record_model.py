@@ -24,7 +24,7 @@ from ui import strings
 from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, Qt, Signal
 from ui.undo import EditHistory
 
-BLOCK = 200
+BLOCK = 100  # rows fetched per query: a few screens; each reset refetches one block
 CACHE_LIMIT = 5000
 FLAG_COLOURS = {FLAG_NATIONAL: QColor("#fbd5d2"), FLAG_PROVINCIAL: QColor("#fde9c4")}
 FLAG_TEXT = {FLAG_NATIONAL: QColor("#a61b1b"), FLAG_PROVINCIAL: QColor("#8a5300")}
@@ -90,10 +90,10 @@ class RecordModel(QAbstractTableModel):
                 self._cache.clear()
             start = max(0, row - BLOCK // 2)
             block = self.ids[start : start + BLOCK]
-            for rid, rec in self.table.get_many(block).items():
-                rec["_problems"] = problems(self.table.form, rec, self.table.choices)
-                self._cache[rid] = rec
+            self._cache.update(self.table.get_many(block))
             cached = self._cache.get(record_id) or {"id": record_id, "_problems": {}}
+        if "_problems" not in cached:  # validate the rows the view shows, not the whole block
+            cached["_problems"] = problems(self.table.form, cached, self.table.choices)
         return cached
 
     def refresh_ids(self, ids: Sequence[str]) -> None:

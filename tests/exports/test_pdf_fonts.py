@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -49,7 +51,15 @@ def test_unusable_candidates_fall_back(tmp_path):
 def test_qt_font_files_are_the_shipped_ones():
     files = fonts.qt_font_files()
     assert files and all(isinstance(p, Path) and p.is_file() for p in files)
-    assert {p.name for p in files} == {"wqy-microhei.ttc", "uming.ttc"}
+    assert [p.name for p in files] == ["wqy-microhei.ttc"]  # the Ming face is for PDFs only
+
+
+def test_importing_fonts_does_not_load_reportlab():
+    """The window imports this module at start-up; reportlab waits for the first PDF."""
+    code = "import sys, exports.fonts; print('reportlab' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2]).stdout
+    assert out.strip() == "False"
 
 
 def test_line_breaking_rules():

@@ -96,6 +96,7 @@ def test_xlsx_pdf_and_window_show_the_same_figures(store, tmp_path, qtbot, profi
     assert export_needs_pdf(store, pdf, consolidated=True) == 12
     page = ConsolidationPage(store, EditHistory(store))
     qtbot.addWidget(page)
+    page.refresh()  # what opening the tab does
 
     window_heads, window_regions = _model_table(page.level_model)
     category_heads, window_categories = _model_table(page.category_model)

@@ -1,0 +1,168 @@
+"""The search box: trigram index (m004) against the LIKE scan it replaces."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storage import Store
+from storage.migrations import M004_SEARCH_COLUMNS, trigram_supported
+from storage.records import SHORT_WORD_TERMS, RecordTable
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# Few distinct characters, so that random words often occur in random records:
+# two-character Chinese words, ASCII of both cases, a non-ASCII letter with a
+# case (the index folds it, LIKE does not), and the characters LIKE and FTS5
+# treat specially.
+ALPHABET = "专利商标质押权aAbBzZ19éÉ %_\"'\\-*()，。（）\n"
+TEXT_KEYS = ["subject_name", "content", "remark", "contact", "credit_code"]
+
+
+def like_ids(table: RecordTable, search: str, **kwargs) -> list[str]:
+    """The search as it was before m004: LIKE over every text column."""
+    fts, table._fts = table._search_index(), ""
+    try:
+        return table.ids(search=search, **kwargs)
+    finally:
+        table._fts = fts
+
+
+def statements(store: Store, fn) -> list[str]:
+    """The statements ``fn`` sends to SQLite (not those FTS5 runs inside, traced as "-- ...")."""
+    seen: list[str] = []
+    store.db.conn.set_trace_callback(seen.append)
+    try:
+        fn()
+    finally:
+        store.db.conn.set_trace_callback(None)
+    return [sql for sql in seen if not sql.startswith("--")]
+
+
+records = st.lists(
+    st.fixed_dictionaries({k: st.one_of(st.none(), st.text(ALPHABET, max_size=12)) for k in TEXT_KEYS}),
+    min_size=1, max_size=25,
+)
+words = st.text(ALPHABET.replace(" ", "").replace("\n", ""), min_size=1, max_size=4)
+queries = st.lists(words, min_size=1, max_size=3).map(" ".join)
+
+
+def test_this_sqlite_has_trigram():
+    assert tuple(int(x) for x in sqlite3.sqlite_version.split(".")) >= (3, 34)
+    s = Store.open(":memory:")
+    assert trigram_supported(s.db)
+    assert s.needs._search_index() == "needs_fts"
+    assert s.cases._search_index() == "cases_fts"
+    s.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=records, searches=st.lists(queries, min_size=1, max_size=8), data=st.data())
+def test_index_finds_exactly_what_like_finds(rows, searches, data):
+    s = Store.open(":memory:")
+    ids = s.needs.insert_many(rows)
+    # Edits, soft deletes and hard deletes go through the triggers too.
+    for record_id in data.draw(st.lists(st.sampled_from(ids), max_size=4), label="edited"):
+        s.needs.update(record_id, {"remark": data.draw(st.text(ALPHABET, max_size=8), label="remark")})
+    gone = data.draw(st.lists(st.sampled_from(ids), max_size=3, unique=True), label="deleted")
+    s.needs.set_deleted(gone[:1], True)
+    s.needs.set_deleted(gone[1:], True)
+    s.needs.purge_deleted()
+    s.needs.set_deleted(data.draw(st.lists(st.sampled_from(ids), max_size=2), label="trashed"), True)
+    for search in searches:
+        assert s.needs.ids(search=search) == like_ids(s.needs, search), search
+        assert s.needs.ids(search=search, order_by="subject_name", descending=True) == like_ids(
+            s.needs, search, order_by="subject_name", descending=True)
+        assert s.needs.ids(search=search, deleted=True) == like_ids(s.needs, search, deleted=True)
+    s.close()
+
+
+def test_short_and_long_words_on_known_rows(store):
+    a = store.needs.insert({"subject_name": "福州专利代理有限公司", "content": "商标质押",
+                              "unit": "鼓楼区市场监督管理局"})
+    b = store.needs.insert({"subject_name": "闽江机械", "content": "需要专利导航", "remark": "50%_完成"})
+    c = store.needs.insert({"subject_name": "ABC 科技", "contact": "王专"})
+    assert store.needs.ids(search="专利") == [a, b]
+    assert store.needs.ids(search="专") == [a, b, c]
+    assert store.needs.ids(search="专利 导航") == [b]
+    assert store.needs.ids(search="商标 专利") == [a]
+    assert store.needs.ids(search="利代") == [a]
+    assert store.needs.ids(search="abc") == [c]  # ASCII case-insensitive, like LIKE
+    assert store.needs.ids(search="Bc") == [c]
+    assert store.needs.ids(search="%") == [b]
+    assert store.needs.ids(search="%_") == [b]
+    assert store.needs.ids(search="_完成") == [b]
+    assert store.needs.ids(search="市场监督") == [a]  # the reporting unit is searched too
+    assert store.needs.ids(search="王专") == [c]  # last characters of a field
+    assert store.needs.ids(search="无此词") == []
+    store.needs.update(b, {"content": "需要商标导航"})
+    assert store.needs.ids(search="专利") == [a]
+    store.needs.update(c, {"contact": None})
+    assert store.needs.ids(search="王专") == []
+
+
+def test_cases_are_searched_through_their_index(store):
+    one = store.cases.insert({"name": "专利导航助力产业升级", "practice": "建立“一企一策”服务机制"})
+    two = store.cases.insert({"name": "商标品牌建设", "opinion": "同意推荐"})
+    assert store.cases.ids(search="一企一策") == [one]
+    assert store.cases.ids(search="推荐") == [two]
+    assert store.cases.ids(search="专利 升级") == [one]
+
+
+def test_statements_per_search(store):
+    store.needs.insert_many([{"subject_name": f"企业{i}", "content": "专利质押融资"} for i in range(20)])
+    store.needs.ids(search="x")  # looks up the index once per table
+    long_only = statements(store, lambda: store.needs.ids(search="质押融资 企业1"))
+    assert len(long_only) == 1 and "[needs_fts] match" in long_only[0]
+    short = statements(store, lambda: store.needs.ids(search="专利 质押"))
+    assert len(short) == 3  # one vocabulary lookup per short word, then the query
+    assert "[needs_fts] match" in short[-1]
+    assert "content" not in short[-1]  # never the per-column LIKE scan
+
+
+def test_short_word_with_many_trigrams_scans_the_index_copy(store):
+    # A one-letter word starting more trigrams than SHORT_WORD_TERMS.
+    text = "".join(f"a{chr(0x4e00 + i)}" for i in range(SHORT_WORD_TERMS + 5))
+    a = store.needs.insert({"content": text})
+    store.needs.insert({"content": "没有"})
+    sql = statements(store, lambda: store.needs.ids(search="A"))
+    assert store.needs.ids(search="A") == [a]
+    assert "match" not in sql[-1] and "doc like" in sql[-1]
+
+
+def test_without_index_search_falls_back_to_like(store):
+    """An SQLite without trigram (older than 3.34) leaves no index: LIKE, same results."""
+    a = store.needs.insert({"subject_name": "福州专利代理有限公司"})
+    store.db.execute("delete from search_index")
+    fresh = RecordTable(store.db, "needs", store.needs.form, lambda: store.choices)
+    assert fresh._search_index() is None
+    sql = statements(store, lambda: fresh.ids(search="专利代理"))
+    assert fresh.ids(search="专利代理") == [a]
+    assert "match" not in sql[-1] and "[subject_name]" in sql[-1]
+
+
+def test_index_of_other_columns_is_not_trusted(store):
+    store.db.execute("update search_index set columns = '[\"subject_name\"]' where record_table = 'needs'")
+    fresh = RecordTable(store.db, "needs", store.needs.form, lambda: store.choices)
+    assert fresh._search_index() is None
+
+
+def test_upgraded_v1_database_is_indexed(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(DATA / "wanlixing-v1.db", path)
+    s = Store.open(path)
+    assert s.needs.ids(search="升级后必须") == ["0b7f7a52-8f3c-4c55-9d0e-1d2a3b4c5d6e"]
+    indexed = s.db.execute("select count(*) from needs_fts").fetchone()[0]
+    assert indexed == s.db.execute("select count(*) from needs").fetchone()[0] > 0
+    s.close()
+
+
+@pytest.mark.parametrize("table", sorted(M004_SEARCH_COLUMNS))
+def test_frozen_columns_are_todays_search_columns(store, table):
+    """A new text field needs a migration rebuilding the index (else search falls back to LIKE)."""
+    assert M004_SEARCH_COLUMNS[table] == getattr(store, table).search_columns()
