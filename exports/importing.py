@@ -24,7 +24,9 @@ from forms.progress import Progress, check
 from storage.merge import BatchSummary, ImportPlan, MergeSession
 from storage.store import Store
 
-SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
+# What a folder import picks up: every spreadsheet kind the reader reads or refuses with a reason
+# (.xlsb, .numbers). Plain .txt is read only when chosen by name: a folder's .txt is usually a note.
+SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".csv", ".tsv", ".xlsb", ".numbers"}
 
 
 @dataclass

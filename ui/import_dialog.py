@@ -12,9 +12,10 @@ from pathlib import Path
 from exports.import_report import describe
 from exports.importing import FilePreview, apply_previews, collect_files, preview_files
 from exports.reading import formats
-from storage import Store
+from storage import DatabaseError, Store
 from storage.backup import auto_backup
-from storage.merge import DECISION_LABELS, KEEP_MINE, history, undo_batch
+from storage.errors import explain
+from storage.merge import DECISION_LABELS, KEEP_MINE, MergeError, history, undo_batch
 from ui.qt import (
     QComboBox,
     QDialog,
@@ -39,7 +40,7 @@ from ui.qt import (
 )
 from ui.tasks import run_task
 
-FILE_FILTER = "Excel、WPS 或 CSV 文件 (*.xlsx *.xlsm *.xls *.et *.ett *.csv)"
+FILE_FILTER = "Excel、WPS 或文本表格 (*.xlsx *.xlsm *.xls *.et *.ett *.csv *.tsv *.txt)"
 
 
 def _preview_job(db_path: str, files: list[Path], progress) -> list[FilePreview]:
@@ -166,13 +167,25 @@ def import_paths(parent: QWidget, store: Store, paths: list[Path], on_finished) 
         dialog = PreviewDialog(previews, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
+        def failed(exc: Exception) -> None:
+            # Each file is its own transaction: the files before the failure are in, the rest are not.
+            QMessageBox.warning(parent, "导入失败", _failure_text(exc, store.path) +
+                                "出错前已导入的文件保留在数据库中（可在“导入记录”中查看或撤销），其余文件没有导入。")
+            on_finished()
+
         run_task(parent, "正在导入……", _apply_job, store.path, previews, dialog.decisions,
-                 on_done=lambda lines: _done(parent, lines, on_finished),
-                 on_error=lambda exc: QMessageBox.warning(parent, "导入失败",
-                                                          f"导入没有完成，数据库未被修改：{exc}"))
+                 on_done=lambda lines: _done(parent, lines, on_finished), on_error=failed)
 
     run_task(parent, "正在读取文件……", _preview_job, store.path, files, on_done=previewed,
-             on_error=lambda exc: QMessageBox.warning(parent, "导入失败", f"读取文件时出错：{exc}"))
+             on_error=lambda exc: QMessageBox.warning(parent, "导入失败",
+                                                      _failure_text(exc, store.path) + "没有导入任何文件。"))
+
+
+def _failure_text(exc: Exception, db_path: str) -> str:
+    """A Chinese sentence for what stopped an import; the traceback is already in the log."""
+    if isinstance(exc, DatabaseError | MergeError):
+        return str(exc)
+    return explain(exc, db_path) or "导入时出现意外错误，详情已写入日志文件。"
 
 
 def ask_passwords(parent: QWidget, files: list[Path]) -> None:
