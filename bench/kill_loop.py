@@ -81,11 +81,13 @@ def kill_edits(work: Path, rng: random.Random) -> str:
         s.close()
     proc = subprocess.Popen([sys.executable, "-c", EDITOR.format(root=str(ROOT), db=str(db))],
                             stdout=subprocess.PIPE, text=True)
-    time.sleep(rng.uniform(0.6, 2.0))
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # the editor is running: kill it at a random moment from now
+    time.sleep(rng.uniform(0.05, 1.5))
     proc.send_signal(signal.SIGKILL)
     out, _ = proc.communicate()
     acked: dict[str, str] = {}
-    for line in out.splitlines():
+    for line in [first, *out.splitlines()]:
         parts = line.split()
         if len(parts) == 3 and parts[0] == "ack":
             acked[parts[1]] = parts[2]
@@ -100,10 +102,12 @@ def kill_edits(work: Path, rng: random.Random) -> str:
 def kill_import(work: Path, folder: Path, rng: random.Random) -> str:
     db = work / f"import{rng.randrange(10**9)}.db"
     proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "import", str(folder), "--db", str(db)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    time.sleep(rng.uniform(0.8, 6.0))
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, text=True)
+    assert proc.stdout is not None
+    proc.stdout.readline()  # the first file is being imported: kill at a random moment from now
+    time.sleep(rng.uniform(0.0, 3.0))
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.communicate()
     if not db.exists():
         return "killed before the database was created"
     store = check_db(db, 40)
@@ -122,8 +126,9 @@ def kill_import(work: Path, folder: Path, rng: random.Random) -> str:
 def kill_export(work: Path, rng: random.Random) -> str:
     db = work / "export.db"
     if not db.exists():
-        subprocess.run([sys.executable, str(ROOT / "main.py"), "sample", "--db", str(db), "--needs", "1500"],
-                       check=True, capture_output=True, cwd=ROOT)
+        made = subprocess.run([sys.executable, str(ROOT / "main.py"), "sample", "--db", str(db), "--needs", "1500"],
+                              capture_output=True, text=True, cwd=ROOT)
+        assert made.returncode == 0, made.stderr
     out = work / "out" / "清单.pdf"
     out.parent.mkdir(exist_ok=True)
     out.unlink(missing_ok=True)
