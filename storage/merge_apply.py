@@ -125,7 +125,6 @@ class _Writer:
             self._write()
         for record in self.written.values():
             self.state.wrote(record, self.plan.file_name, simulated=self.simulate)
-        self.state.planned(self.plan.file_hash, self.plan.file_name)
 
     def _write(self) -> None:
         for record_id, changes, touch, undelete in self.updates:

@@ -55,7 +55,6 @@ class MergeState:
         self.by_key: dict[str, list[str]] = {}  # natural key -> ids, in display order
         self.pending: dict[str, dict] = {}  # id -> whole record written by a previewed file
         self.written_by: dict[str, str] = {}  # id -> name of the file of this import that wrote it
-        self.files: dict[str, str] = {}  # file hash -> name, for the files planned so far
         fields = [*self.form.identity_fields, *self.form.hint_fields]
         self._columns = list(dict.fromkeys([*_BOOKKEEPING, *fields]))
         cols = ", ".join(f"[{c}]" for c in self._columns)
@@ -107,6 +106,3 @@ class MergeState:
             self.pending[record["id"]] = dict(record)
         self._remember(record)
         self.written_by[record["id"]] = file_name
-
-    def planned(self, file_hash: str, file_name: str) -> None:
-        self.files.setdefault(file_hash, file_name)
