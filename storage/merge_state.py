@@ -36,6 +36,9 @@ def parse_when(text: object) -> dt.datetime | None:
         when = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
         return None
+    # Records carry times to the millisecond; a file system's nanoseconds would make a file saved
+    # in the same millisecond as an edit look newer than it.
+    when = when.replace(microsecond=when.microsecond // 1000 * 1000)
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
