@@ -11,12 +11,13 @@ from exports.fonts import qt_font_files
 from forms import APP_NAME
 from storage import DatabaseError, Store, default_db_path
 from ui import instance_lock, strings
-from ui.qt import QApplication, QFont, QFontDatabase, QMessageBox
+from ui.qt import QApplication, QFont, QFontDatabase, QLibraryInfo, QMessageBox, QTranslator
 
 log = logging.getLogger(__name__)
 
 # Office PCs have Microsoft YaHei; elsewhere the shipped WenQuanYi Micro Hei renders Chinese.
 UI_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei"]
+_translator: QTranslator | None = None
 
 
 def register_fonts() -> list[str]:
@@ -33,11 +34,31 @@ def register_fonts() -> list[str]:
     return families
 
 
+def install_translations(app: QApplication) -> bool:
+    """Qt's own words (是/否, 撤销/剪切/复制/粘贴 in context menus, 确定) in Chinese.
+
+    The ``qtbase_zh_CN`` catalogue ships inside PySide6; nothing is downloaded. Installed once per
+    application; the translator is kept here so Python does not collect it while Qt uses it.
+    """
+    global _translator
+    if _translator is not None:
+        return True
+    translator = QTranslator()
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_zh_CN", folder):
+        log.warning("Qt's Chinese translations not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    _translator = translator
+    return True
+
+
 def ensure_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("wanlixing")
     register_fonts()
+    install_translations(app)  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
 
 

@@ -3,7 +3,9 @@
 # ruff: noqa: F401
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
     QItemSelectionModel,
+    QLibraryInfo,
     QLockFile,
     QModelIndex,
     QObject,
@@ -14,6 +16,7 @@ from PySide6.QtCore import (
     Qt,
     QThreadPool,
     QTimer,
+    QTranslator,
     QUrl,
     Signal,
     Slot,
@@ -37,6 +40,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QComboBox,
