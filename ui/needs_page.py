@@ -25,16 +25,19 @@ from ui.qt import (
     QPushButton,
     QShortcut,
     Qt,
-    QTableView,
     QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ui.record_model import RecordModel
+from ui.sheet_view import SheetView
 from ui.undo import EditHistory
 
 # Shown first in the consolidated list: whose need it is. Read-only there.
+COPY_WITH_HEADER = "Ctrl+Shift+C"
+DELETE_ROWS = "Ctrl+Delete"
+
 REGION_FIELDS = (Field("city", "设区市", Kind.CITY, width=9), Field("district", "县（市、区）", width=10),
                  Field("unit", "填报单位", width=20))
 
@@ -101,13 +104,10 @@ class NeedsPage(QWidget):
         self.drafts_only.currentIndexChanged.connect(self.apply_query)
         bar.addWidget(self.drafts_only)
 
-        self.view = QTableView()
+        self.view = SheetView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(FieldDelegate(self.model, self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.view.setSortingEnabled(False)  # sorting is SQL-side, via header clicks
         header = self.view.horizontalHeader()
         header.setSectionsClickable(True)
@@ -122,7 +122,14 @@ class NeedsPage(QWidget):
             self.view.setColumnWidth(column, width)
         QShortcut(QKeySequence.StandardKey.Paste, self.view, activated=self.paste)
         QShortcut(QKeySequence.StandardKey.Copy, self.view, activated=self.copy)
+        QShortcut(QKeySequence(COPY_WITH_HEADER), self.view, activated=lambda: self.copy(with_header=True))
         QShortcut(QKeySequence.StandardKey.Delete, self.view, activated=self.clear_or_delete)
+        QShortcut(QKeySequence(DELETE_ROWS), self.view, activated=lambda: self.delete_selected(confirm=False))
+        # Ctrl+F from anywhere on this tab (a hidden tab's shortcut does not fire).
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        self.view.selectionModel().currentChanged.connect(self._show_cell_problem)
+        self.model.dataChanged.connect(lambda *_: self._show_cell_problem(self.view.currentIndex()))
+        self._showing_problem = False
 
         self.summary = QLabel()
         self.summary.setObjectName("needs_summary")
@@ -244,22 +251,34 @@ class NeedsPage(QWidget):
         changes: dict[str, dict] = {}
         for index in indexes:
             f = self.model.field_at(index.column())
-            if f is not None:
+            if f is not None and self.model.is_editable(index.column()):
                 changes.setdefault(self.model.ids[index.row()], {})[f.key] = ""
-        self.undo.run(lambda ops: ops.set_values("needs", changes, "清除内容"))
+        if changes and self.undo.run(lambda ops: ops.set_values("needs", changes, "清除内容")) is not None:
+            self.message.emit(strings.CLEARED.format(n=sum(len(v) for v in changes.values())))
 
-    def copy(self) -> None:
-        indexes = sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column()))
-        if not indexes:
-            return
-        rows: dict[int, list[str]] = {}
-        for index in indexes:
-            value = index.data(Qt.ItemDataRole.EditRole)
-            text = "" if value is None else str(value)
-            if "\n" in text or "\t" in text or '"' in text:
-                text = '"' + text.replace('"', '""') + '"'
-            rows.setdefault(index.row(), []).append(text)
-        QGuiApplication.clipboard().setText("\n".join("\t".join(r) for r in rows.values()) + "\n")
+    def copy(self, with_header: bool = False) -> None:
+        """Ctrl+C: the selected block as tab-separated text (Ctrl+Shift+C: with the header row)."""
+        text = self.view.block_text(with_header=with_header)
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.message.emit(strings.COPIED_WITH_HEADER if with_header else strings.COPIED)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _show_cell_problem(self, index) -> None:
+        """The current cell's validation problem goes to the status bar (the whole row's on 完整性)."""
+        text = ""
+        if index.isValid() and index.row() < len(self.model.ids):
+            found = self.model.record(index.row()).get("_problems", {})
+            f = self.model.field_at(index.column())
+            text = "；".join(found.values()) if f is None else found.get(f.key, "")
+        if text:
+            self.message.emit(strings.CELL_PROBLEM.format(text=text))
+        elif self._showing_problem:
+            self.message.emit("")
+        self._showing_problem = bool(text)
 
     def paste(self) -> None:
         self.paste_text(QGuiApplication.clipboard().text())
