@@ -56,6 +56,11 @@ NATIONAL_MARK_COLOR = "C00000"
 PROVINCIAL_MARK_COLOR = "9C5700"
 HEADER_FILL = "D9E1F2"  # table header / form labels
 INPUT_FILL = "FFFDE7"  # empty cells a colleague fills in a blank template
+# A value the app would not accept (a draft exported anyway): red text in a red box, with a comment.
+# A box, not a fill: the pale red and amber fills already mean "needs coordination".
+ERROR_COLOR = "C00000"
+_RED = Side(style="medium", color=ERROR_COLOR)
+ERROR_BORDER = Border(left=_RED, right=_RED, top=_RED, bottom=_RED)
 
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -94,6 +99,15 @@ def put_text(cell, value: object, multiline: bool = False) -> None:
         cell.data_type = "s"
         if text.startswith(_FORMULA_START):
             cell.quotePrefix = True
+
+
+def mark_invalid(cell, problem: str) -> None:
+    """A cell the app would not accept gets a comment saying what to correct (style: ``Styles.INVALID``)."""
+    from openpyxl.comments import Comment
+
+    comment = Comment(safe_text(f"请修改：{problem}", multiline=True), "万里行填报助手")
+    comment.width, comment.height = 240, 90
+    cell.comment = comment
 
 
 def strip_flag_mark(text: str) -> str:
@@ -198,6 +212,7 @@ class Styles:
             _style("万里行待填整数", body, center, BORDER, INPUT_FILL, number_format="0"),
             _style("万里行表头待填", body, left, UNDERLINE_BORDER, INPUT_FILL),
             _style("万里行表头待填日期", body, left, UNDERLINE_BORDER, INPUT_FILL, number_format=DATE_FORMAT),
+            _style("万里行有误", Font(name=BODY_FONT_NAME, size=body_size, color=ERROR_COLOR), left, ERROR_BORDER),
         ]
         for level, fill, color in (("国家", NATIONAL_FILL, NATIONAL_MARK_COLOR),
                                    ("省", PROVINCIAL_FILL, PROVINCIAL_MARK_COLOR)):
@@ -239,6 +254,7 @@ class Styles:
     INPUT_INT = "万里行待填整数"
     BLOCK_INPUT = "万里行表头待填"
     BLOCK_INPUT_DATE = "万里行表头待填日期"
+    INVALID = "万里行有误"
 
     @staticmethod
     def flagged(kind: str, level: str) -> str:

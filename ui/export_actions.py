@@ -76,12 +76,17 @@ def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, cons
     """Ask for a file name (default as in the spec) and export in the background."""
     if before:
         before()
+    from exports.preflight import check
+    from ui.preflight_dialog import confirm_export
+
+    what = "需求" if form_id == "needs" else "案例"
+    if not confirm_export(parent, check(store, form_id, ids=ids, consolidated=consolidated), f"要导出的{what}"):
+        return
     name = default_filename(form_id, store.profile(), ext, dt.date.today(), consolidated=consolidated)
     title = {"needs": "导出需求清单", "cases": "导出优秀案例推荐表"}[form_id]
     path = _ask_path(parent, title, name, ext)
     if path is None:
         return
-    what = "需求" if form_id == "needs" else "案例"
 
     def done(count: int) -> None:
         offer_to_open(parent, path, f"已导出{what} {count} {'条' if form_id == 'needs' else '个'}。")

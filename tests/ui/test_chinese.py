@@ -43,7 +43,7 @@ def _english(texts: list[tuple[str, str]], file_names: set[str]) -> list[str]:
     """The words in ``texts`` that are neither allowed nor part of a file name or path shown."""
     bad = []
     for where, text in texts:
-        for name in file_names:
+        for name in sorted(file_names, key=len, reverse=True):  # a path before its folder
             text = text.replace(name, "")
         # Data, not words: credit codes, e-mail addresses, phone extensions.
         tokens = [t for t in TOKEN.findall(text) if not re.search(r"[0-9@]", t)]
@@ -126,8 +126,10 @@ def test_confirmation_buttons_and_context_menu_are_chinese(qtbot):
 
 def test_no_english_on_any_screen(qtbot, app_window, tmp_path):
     """Walks the window (every tab and menu) and every dialog it opens, with data in it."""
+    from exports.preflight import check
     from ui.choices_dialog import ChoicesDialog
     from ui.import_dialog import HistoryDialog, PreviewDialog
+    from ui.preflight_dialog import PreflightDialog
     from ui.profile_dialog import ProfileDialog
     from ui.recycle_dialog import RecycleDialog
 
@@ -155,7 +157,8 @@ def test_no_english_on_any_screen(qtbot, app_window, tmp_path):
 
     dialogs = [ProfileDialog(store, parent=window), ProfileDialog(store, first_run=True, parent=window),
                ChoicesDialog(window.undo, window), RecycleDialog(store, window), HistoryDialog(store, window),
-               PreviewDialog(preview_files(store, [path]), window)]
+               PreviewDialog(preview_files(store, [path]), window),
+               PreflightDialog(check(store, "needs", consolidated=True), "要导出的需求", window)]
     history = dialogs[4]
     assert history.table.item(0, 4).text() == "新增 2 条。"
     for dialog in dialogs:
