@@ -282,8 +282,13 @@ def merge(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col
 
 # ---- page setup --------------------------------------------------------------
 
-def setup_page(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
-    """A4, fit to the page width (as many pages down as needed), page X of Y in the footer."""
+def setup_page(ws: Worksheet, landscape: bool, title_rows: str | None = None, annex: str = "") -> None:
+    """A4, fit to the page width (as many pages down as needed), page X of Y in the footer.
+
+    ``annex`` ("附件1") is printed at the top left of the first page, where the PDF and the
+    official template have it; a page header keeps the sheet's rows (which the import reads)
+    where they are.
+    """
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -296,6 +301,14 @@ def setup_page(ws: Worksheet, landscape: bool, title_rows: str | None = None) ->
     ws.page_margins.footer = 0.3
     ws.oddFooter.center.text = FOOTER_TEXT
     ws.oddFooter.center.size = 10
+    if annex:
+        ws.HeaderFooter.differentFirst = True
+        ws.page_margins.header = 0.3
+        ws.firstHeader.left.text = annex
+        ws.firstHeader.left.size = 16
+        ws.firstHeader.left.font = f"{TITLE_FONT_NAME},Bold"
+        ws.firstFooter.center.text = FOOTER_TEXT
+        ws.firstFooter.center.size = 10
     if title_rows:
         ws.print_title_rows = title_rows
 

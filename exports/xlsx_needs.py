@@ -41,6 +41,7 @@ from forms.validation import problems
 from storage.stats import TOTAL, CountRow, Summary, region_order_key, summary
 
 SHEET_NAME = "需求清单"
+ANNEX = "附件1"  # printed above the title, as in the PDF
 STATS_SHEET_NAME = "汇总统计"
 TITLE_ROW = 1
 HEADER_BLOCK_ROWS = (2, 3)
@@ -257,7 +258,7 @@ class NeedsSheet:
                 fill=PatternFill("solid", fgColor=fill, bgColor=fill)))
         name_col = self.index["subject_name"]
         ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=name_col + 1).coordinate
-        xc.setup_page(ws, landscape=True, title_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}")
+        xc.setup_page(ws, landscape=True, title_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}", annex=ANNEX)
 
 
 # ---- the consolidated statistics sheet -----------------------------------------
