@@ -36,6 +36,7 @@ class MainWindow(QMainWindow):
         self.cases_page.export_recommended.clicked.connect(self._export_recommended)
         c.export_requested.connect(lambda ext: self._export("needs", ext, consolidated=True))
         c.import_files.connect(lambda: self._import(folder=False))
+        self.needs_page.import_requested.connect(lambda: self._import(folder=False))
         c.import_folder.connect(lambda: self._import(folder=True))
         c.show_history.connect(self.open_history)
         for page in (self.needs_page, self.cases_page, self.consolidation_page):

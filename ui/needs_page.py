@@ -15,6 +15,7 @@ from ui.paste import header_mapping, parse_clipboard
 from ui.qt import (
     QAbstractItemView,
     QComboBox,
+    QEvent,
     QGuiApplication,
     QHBoxLayout,
     QHeaderView,
@@ -48,6 +49,7 @@ FILTERS = (("category", strings.FILTER_CATEGORY, "need_categories"),
 
 class NeedsPage(QWidget):
     message = Signal(str)  # status-bar text
+    import_requested = Signal()  # 导入模板 from the empty table's hint
 
     def __init__(self, store: Store, undo: EditHistory, consolidated: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -131,6 +133,8 @@ class NeedsPage(QWidget):
         self.model.dataChanged.connect(lambda *_: self._show_cell_problem(self.view.currentIndex()))
         self._showing_problem = False
 
+        self._build_empty_hint()
+
         self.summary = QLabel()
         self.summary.setObjectName("needs_summary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -140,6 +144,30 @@ class NeedsPage(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.summary)
         self.apply_query()
+
+    def _build_empty_hint(self) -> None:
+        """Shown over the empty table: 新增需求 / 从 Excel 粘贴 / 导入模板."""
+        self.empty_hint = QWidget(self.view.viewport())
+        self.empty_hint.setObjectName("empty_hint")
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setStyleSheet("color: #555; font-size: 11pt;")
+        row = QHBoxLayout()
+        row.addStretch()
+        self.empty_buttons = []
+        for text, slot in ((strings.ADD_NEED, self.add_need), (strings.PASTE_FROM_EXCEL, self.paste),
+                           (strings.IMPORT_TEMPLATE, self.import_requested.emit)):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _checked=False, s=slot: s())
+            row.addWidget(button)
+            self.empty_buttons.append(button)
+        row.addStretch()
+        layout = QVBoxLayout(self.empty_hint)
+        layout.addWidget(self.empty_text)
+        layout.addLayout(row)
+        self.empty_hint.hide()
+        self.view.viewport().installEventFilter(self)
 
     def _on_changes(self, changes: OpChanges) -> None:
         # The model repaints itself; the filter lists follow the choice lists and regions.
@@ -198,8 +226,35 @@ class NeedsPage(QWidget):
         line = summary_line(counts.total, counts.national, counts.provincial)
         extra = f"；当前显示 {shown} 项" if shown != counts.total else ""
         draft_text = (f"；<span style='color:#c0392b'>未完成 {counts.drafts} 项</span>" if counts.drafts
-                      else "；全部可提交")
+                      else "；全部可提交" if counts.total else "")
         self.summary.setText(f"<b>{line}</b>{draft_text}{extra}")
+        self._update_empty_hint(counts.total)
+
+    def _update_empty_hint(self, total: int) -> None:
+        """An empty table says what to do next; a filter that hides everything says so."""
+        empty = not self.model.ids
+        self.empty_hint.setVisible(empty)
+        if empty:
+            nothing = total == 0
+            self.empty_text.setText(strings.EMPTY_CONSOLIDATED if nothing and self.consolidated
+                                    else strings.EMPTY_NEEDS if nothing else strings.EMPTY_FILTERED)
+            for button in self.empty_buttons:
+                button.setVisible(nothing and not self.consolidated)
+            self._place_empty_hint()
+
+    def _place_empty_hint(self) -> None:
+        viewport = self.view.viewport()
+        self.empty_hint.adjustSize()
+        width = min(viewport.width() - 40, 640)
+        self.empty_hint.resize(width, self.empty_hint.heightForWidth(width) if
+                               self.empty_hint.hasHeightForWidth() else self.empty_hint.sizeHint().height())
+        self.empty_hint.move((viewport.width() - width) // 2, max(20, viewport.height() // 4))
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize \
+                and not self.empty_hint.isHidden():
+            self._place_empty_hint()
+        return super().eventFilter(watched, event)
 
     # ---- editing -----------------------------------------------------------
     def add_need(self) -> None:

@@ -3,6 +3,7 @@
 # ruff: noqa: F401
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QLibraryInfo,

@@ -29,6 +29,12 @@ CONTENT_OVER = "案例内容合计 {used} / {limit} 字，超出 {over} 字"
 IMAGES = "图片"
 ADD_IMAGE = "添加图片…"
 REMOVE_IMAGE = "移除所选图片"
+EMPTY_NEEDS = ("还没有需求。点击“新增需求”（Ctrl+N）逐条填写；已有 Excel/WPS 表格的，复制多行（可带表头）后"
+               "点击“从 Excel 粘贴”（Ctrl+V）；同事用空白模板填好的文件，点击“导入模板”。")
+EMPTY_FILTERED = "没有符合搜索或筛选条件的需求。请修改搜索词，或把筛选条件改回“全部”。"
+EMPTY_CONSOLIDATED = "还没有汇总的需求。请点击上方“导入文件…”或“导入文件夹…”，导入各单位报来的清单。"
+PASTE_FROM_EXCEL = "从 Excel 粘贴"
+IMPORT_TEMPLATE = "导入模板…"
 NO_CASE = "还没有案例。点击“新增案例”开始填写。"
 
 PROFILE_TITLE = "填报单位信息"
