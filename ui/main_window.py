@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self._action(settings, "选项管理…", self.edit_choices)
 
         help_menu = bar.addMenu(strings.MENU_HELP)
+        self._action(help_menu, "使用说明…", self.open_guide, QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, strings.ABOUT, self.about)
 
     def _export_current_case(self) -> None:
@@ -214,6 +215,11 @@ class MainWindow(QMainWindow):
         if dialog.restored:
             # Restoring outside the edit history: keep the history honest.
             self.undo.notify(OpChanges(frozenset({"needs", "cases"}), rows=True), forget=True)
+
+    def open_guide(self) -> None:
+        from ui.help_dialog import HelpDialog
+
+        HelpDialog(self).exec()
 
     def about(self) -> None:
         QMessageBox.about(self, strings.ABOUT, f"{APP_NAME} {APP_VERSION}\n\n知识产权服务万里行活动"

@@ -21,6 +21,7 @@ from ui.qt import (
     QMessageBox,
     Qt,
     QTabWidget,
+    QTextBrowser,
     QTimer,
     QWidget,
 )
@@ -75,6 +76,8 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
             out.append((where, w.text().replace("&", "")))
         elif isinstance(w, QLineEdit):
             out.append((where, w.placeholderText()))
+        elif isinstance(w, QTextBrowser):
+            out.append((where, w.toPlainText()))
         elif isinstance(w, QComboBox):
             out += [(where, w.itemText(i)) for i in range(w.count())]
         elif isinstance(w, QGroupBox):
@@ -128,6 +131,7 @@ def test_no_english_on_any_screen(qtbot, app_window, tmp_path):
     """Walks the window (every tab and menu) and every dialog it opens, with data in it."""
     from exports.preflight import check
     from ui.choices_dialog import ChoicesDialog
+    from ui.help_dialog import HelpDialog
     from ui.import_dialog import HistoryDialog, PreviewDialog
     from ui.preflight_dialog import PreflightDialog
     from ui.profile_dialog import ProfileDialog
@@ -142,7 +146,7 @@ def test_no_english_on_any_screen(qtbot, app_window, tmp_path):
     apply_previews(store, previews)
     store.needs.set_deleted([store.needs.ids()[0]], True)
     window.reload_all()
-    file_names = {path.name, str(store.path), str(path), str(tmp_path)}
+    file_names = {path.name, str(store.path), str(path), str(tmp_path), "wanlixing.log"}
 
     texts: list[tuple[str, str]] = []
     for i in range(window.tabs.count()):
@@ -158,7 +162,8 @@ def test_no_english_on_any_screen(qtbot, app_window, tmp_path):
     dialogs = [ProfileDialog(store, parent=window), ProfileDialog(store, first_run=True, parent=window),
                ChoicesDialog(window.undo, window), RecycleDialog(store, window), HistoryDialog(store, window),
                PreviewDialog(preview_files(store, [path]), window),
-               PreflightDialog(check(store, "needs", consolidated=True), "要导出的需求", window)]
+               PreflightDialog(check(store, "needs", consolidated=True), "要导出的需求", window),
+               HelpDialog(window)]
     history = dialogs[4]
     assert history.table.item(0, 4).text() == "新增 2 条。"
     for dialog in dialogs:
