@@ -35,10 +35,10 @@ from ui.record_model import RecordModel
 from ui.sheet_view import SheetView
 from ui.undo import EditHistory
 
-# Shown first in the consolidated list: whose need it is. Read-only there.
-COPY_WITH_HEADER = "Ctrl+Shift+C"
-DELETE_ROWS = "Ctrl+Delete"
+COPY_WITH_HEADER = "Ctrl+Shift+C"  # Ctrl+C copies the block; with Shift, the header row too
+DELETE_ROWS = "Ctrl+Delete"  # Delete clears the cells; with Ctrl, the rows go (undoable)
 
+# Shown first in the consolidated list: whose need it is. Read-only there.
 REGION_FIELDS = (Field("city", "设区市", Kind.CITY, width=9), Field("district", "县（市、区）", width=10),
                  Field("unit", "填报单位", width=20))
 
