@@ -83,7 +83,19 @@ class MainWindow(QMainWindow):
     def _export(self, form_id: str, ext: str, **kwargs) -> None:
         from ui import export_actions as ex
 
-        ex.export(self, self.store, form_id, ext, before=self.cases_page.editor.flush, **kwargs)
+        ex.export(self, self.store, form_id, ext, before=self.cases_page.editor.flush,
+                  on_fix=lambda: self._show_what_to_fix(form_id, kwargs.get("consolidated", False)), **kwargs)
+
+    def _show_what_to_fix(self, form_id: str, consolidated: bool) -> None:
+        """去修改 after the pre-flight check: the list, showing only its drafts."""
+        if form_id == "cases":
+            self.tabs.setCurrentWidget(self.cases_page)
+            return
+        page = self.consolidation_page.needs if consolidated else self.needs_page
+        self.tabs.setCurrentWidget(self.consolidation_page if consolidated else self.needs_page)
+        if consolidated:
+            self.consolidation_page.tabs.setCurrentWidget(page)
+        page.show_drafts()
 
     def _import(self, folder: bool) -> None:
         from ui.import_dialog import start_import

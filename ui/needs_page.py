@@ -318,6 +318,13 @@ class NeedsPage(QWidget):
             QGuiApplication.clipboard().setText(text)
             self.message.emit(strings.COPIED_WITH_HEADER if with_header else strings.COPIED)
 
+    def show_drafts(self) -> None:
+        """Only the needs that are not ready, the first one selected: where 去修改 leads."""
+        self.drafts_only.setCurrentIndex(self.drafts_only.findData(0))
+        if self.model.ids:
+            self.view.setCurrentIndex(self.model.index(0, 0))
+        self.view.setFocus()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()

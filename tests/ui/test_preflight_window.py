@@ -57,3 +57,27 @@ def test_a_ready_list_exports_without_asking(qtbot, app_window, tmp_path, monkey
     monkeypatch.setattr(export_actions, "offer_to_open", lambda parent, path, text: opened.update(path=path))
     export_actions.export(window, window.store, "needs", "pdf")
     qtbot.waitUntil(lambda: "path" in opened, timeout=30000)
+
+
+def test_go_fix_shows_the_drafts(qtbot, app_window, monkeypatch):
+    from ui import export_actions
+
+    window = app_window()
+    window.store.needs.insert_many([GOOD, DRAFT, GOOD])
+    window.reload_all()
+    window.tabs.setCurrentIndex(1)
+    monkeypatch.setattr(export_actions, "_ask_path", lambda *a: (_ for _ in ()).throw(AssertionError("asked")))
+    seen: dict = {}
+    answer_preflight("去修改", seen)
+    window._export("needs", "xlsx")
+    page = window.needs_page
+    assert window.tabs.currentWidget() is page
+    assert page.drafts_only.currentText() == "只看未完成"
+    assert [page.store.needs.get(i)["subject_name"] for i in page.model.ids] == [DRAFT["subject_name"]]
+
+    answer_preflight("去修改", seen)
+    window._export("needs", "pdf", consolidated=True)
+    consolidated = window.consolidation_page.needs
+    assert window.tabs.currentWidget() is window.consolidation_page
+    assert window.consolidation_page.tabs.currentWidget() is consolidated
+    assert len(consolidated.model.ids) == 1
