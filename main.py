@@ -146,6 +146,15 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def warn_before_export(store, form_id: str, ids, consolidated: bool) -> None:
+    """The window's 导出前检查, as warnings on stderr: the export still goes ahead."""
+    from exports.preflight import check
+
+    report = check(store, form_id, ids=ids, consolidated=consolidated)
+    if not report.ready:
+        print("注意（仍会导出）：\n" + report.text(), file=sys.stderr)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     ext = out.suffix.lower()
@@ -155,6 +164,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.form == "needs":
         if args.ids:
             raise UserError("--id 只用于导出案例。")
+        warn_before_export(store, "needs", None, args.consolidated)
         if ext == ".xlsx":
             from exports.xlsx_needs import export_needs_xlsx as run
         else:
@@ -169,6 +179,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             missing = [i for i in ids if store.cases.get(i) is None]
             if missing:
                 raise UserError(f"找不到这些案例：{'、'.join(missing)}")
+        warn_before_export(store, "cases", ids, False)
         if ext == ".xlsx":
             from exports.xlsx_cases import export_cases_xlsx as run_cases
         else:

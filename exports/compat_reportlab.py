@@ -8,6 +8,12 @@ reportlab has no public API for three things the PDF exports need:
 - **"第 X 页 共 Y 页".** The total is known only after the last page, so every page is
   kept and drawn at ``save`` — reportlab's own documented NumberedCanvas recipe, which
   snapshots the canvas's ``__dict__`` and calls ``Canvas._startPage``.
+- **Chinese line-start rule in ``Paragraph``.** reportlab's CJK wrapping hangs a mark that may
+  not start a line in the margin, but its list (``ALL_CANNOT_START``, a module global of
+  ``lib.textsplit`` — single-run paragraphs — copied into ``platypus.paragraph``) is Japanese and lacks ，；：？！》” and others: case PDFs broke before “，”.
+  It has no rule at all for marks that may not END a line (“（《). :func:`chinese_line_rules`
+  adds our marks to that global and wraps ``paragraph.wordSplit`` so that an opening mark left
+  at a line's end moves to the next line; process-wide, once.
 - **No ASCII85 on top of compression.** ``rl_config.useA85`` is a process-wide setting;
   it is switched off only while one of our documents is built, not at import.
 
@@ -82,3 +88,34 @@ def without_ascii85() -> Iterator[None]:
         yield
     finally:
         rl_config.useA85 = before
+
+
+def chinese_line_rules(cannot_start: str, cannot_end: str) -> None:
+    """Make reportlab's ``Paragraph`` (wordWrap="CJK") follow 行首禁则 and 行尾禁则.
+
+    Only ever adds characters / wraps once, so calling it again is harmless.
+    """
+    from reportlab.lib import textsplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import paragraph
+
+    for module in (textsplit, paragraph):
+        missing = "".join(ch for ch in cannot_start if ch not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing
+    original = paragraph.wordSplit
+    if getattr(original, "_wanlixing", False):
+        return
+
+    def word_split(word, max_widths, font_name, font_size, encoding="utf8"):
+        lines = original(word, max_widths, font_name, font_size, encoding)
+        for here, after in zip(lines, lines[1:], strict=False):
+            text = here[1]
+            if isinstance(text, str) and len(text) > 1 and text[-1] in cannot_end:
+                width = stringWidth(text[-1], font_name, font_size)
+                here[0], here[1] = here[0] + width, text[:-1]
+                after[0], after[1] = after[0] - width, text[-1] + after[1]
+        return lines
+
+    word_split._wanlixing = True  # type: ignore[attr-defined]
+    paragraph.wordSplit = word_split

@@ -38,7 +38,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 
-from exports.compat_reportlab import CellHookTable, DeferredPagesCanvas, without_ascii85
+from exports.compat_reportlab import CellHookTable, DeferredPagesCanvas, chinese_line_rules, without_ascii85
 from exports.fonts import FontSet
 from exports.safefile import atomic_path
 from forms import APP_NAME
@@ -80,6 +80,8 @@ def date_text(iso: object, today: dt.date | None = None) -> str:
 _NO_LINE_START = set("，。、；：？！）》」』】〉〕］｝…—·％‰℃,.;:?!)]}%”’")
 # ... and these never end one.
 _NO_LINE_END = set("（《「『【〈〔［｛“‘([{")
+# reportlab's Paragraph (the case sections) follows the same rules; see compat_reportlab.
+chinese_line_rules("".join(sorted(_NO_LINE_START)), "".join(sorted(_NO_LINE_END)))
 # A run of printable ASCII (a word, a number, a phone number, an e-mail) is kept
 # whole; everything else is one token per character.
 _TOKEN = re.compile(r"[\x21-\x7e]+|\s|.", re.S)

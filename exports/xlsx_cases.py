@@ -168,7 +168,7 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, ca
 
     xc.put_text(xc.merge(ws, STAMP_ROW, 2, STAMP_ROW, 6, xc.Styles.STAMP), STAMP_TEXT, multiline=True)
     ws.row_dimensions[STAMP_ROW].height = 80
-    xc.setup_page(ws, landscape=False)
+    xc.setup_page(ws, landscape=False, annex="附件2")
     ws.print_area = f"A1:F{STAMP_ROW}"
 
 

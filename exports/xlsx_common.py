@@ -60,6 +60,11 @@ NATIONAL_MARK_COLOR = "C00000"
 PROVINCIAL_MARK_COLOR = "9C5700"
 HEADER_FILL = "D9E1F2"  # table header / form labels
 INPUT_FILL = "FFFDE7"  # empty cells a colleague fills in a blank template
+# A value the app would not accept (a draft exported anyway): red text in a red box, with a comment.
+# A box, not a fill: the pale red and amber fills already mean "needs coordination".
+ERROR_COLOR = "C00000"
+_RED = Side(style="medium", color=ERROR_COLOR)
+ERROR_BORDER = Border(left=_RED, right=_RED, top=_RED, bottom=_RED)
 
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -118,6 +123,15 @@ def put_value(cell, value: object, multiline: bool = False) -> None:
         cell.value = value
         return
     put_text(cell, value, multiline)
+
+
+def mark_invalid(cell, problem: str) -> None:
+    """A cell the app would not accept gets a comment saying what to correct (style: ``Styles.INVALID``)."""
+    from openpyxl.comments import Comment
+
+    comment = Comment(safe_text(f"请修改：{problem}", multiline=True), "万里行填报助手")
+    comment.width, comment.height = 240, 90
+    cell.comment = comment
 
 
 def strip_flag_mark(text: str) -> str:
@@ -222,6 +236,7 @@ class Styles:
             _style("万里行待填整数", body, center, BORDER, INPUT_FILL, number_format="0"),
             _style("万里行表头待填", body, left, UNDERLINE_BORDER, INPUT_FILL),
             _style("万里行表头待填日期", body, left, UNDERLINE_BORDER, INPUT_FILL, number_format=DATE_FORMAT),
+            _style("万里行有误", Font(name=BODY_FONT_NAME, size=body_size, color=ERROR_COLOR), left, ERROR_BORDER),
         ]
         for level, fill, color in (("国家", NATIONAL_FILL, NATIONAL_MARK_COLOR),
                                    ("省", PROVINCIAL_FILL, PROVINCIAL_MARK_COLOR)):
@@ -265,6 +280,7 @@ class Styles:
     INPUT_INT = "万里行待填整数"
     BLOCK_INPUT = "万里行表头待填"
     BLOCK_INPUT_DATE = "万里行表头待填日期"
+    INVALID = "万里行有误"
 
     @staticmethod
     def flagged(kind: str, level: str) -> str:
@@ -292,8 +308,13 @@ def merge(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col
 
 # ---- page setup --------------------------------------------------------------
 
-def setup_page(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
-    """A4, fit to the page width (as many pages down as needed), page X of Y in the footer."""
+def setup_page(ws: Worksheet, landscape: bool, title_rows: str | None = None, annex: str = "") -> None:
+    """A4, fit to the page width (as many pages down as needed), page X of Y in the footer.
+
+    ``annex`` ("附件1") is printed at the top left of the first page, where the PDF and the
+    official template have it; a page header keeps the sheet's rows (which the import reads)
+    where they are.
+    """
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -306,6 +327,14 @@ def setup_page(ws: Worksheet, landscape: bool, title_rows: str | None = None) ->
     ws.page_margins.footer = 0.3
     ws.oddFooter.center.text = FOOTER_TEXT
     ws.oddFooter.center.size = 10
+    if annex:
+        ws.HeaderFooter.differentFirst = True
+        ws.page_margins.header = 0.3
+        ws.firstHeader.left.text = annex
+        ws.firstHeader.left.size = 16
+        ws.firstHeader.left.font = f"{TITLE_FONT_NAME},Bold"
+        ws.firstFooter.center.text = FOOTER_TEXT
+        ws.firstFooter.center.size = 10
     if title_rows:
         ws.print_title_rows = title_rows
 

@@ -37,9 +37,11 @@ from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
 from forms.progress import Progress, check
 from forms.reference import region_label
 from forms.rules import parse_date
+from forms.validation import problems
 from storage.stats import TOTAL, CountRow, Summary, region_order_key, summary
 
 SHEET_NAME = "需求清单"
+ANNEX = "附件1"  # printed above the title, as in the PDF
 STATS_SHEET_NAME = "汇总统计"
 TITLE_ROW = 1
 HEADER_BLOCK_ROWS = (2, 3)
@@ -189,8 +191,13 @@ class NeedsSheet:
         self.ws.row_dimensions[TABLE_HEADER_ROW].height = 36
 
     # ---- the rows ------------------------------------------------------------
-    def write_row(self, number: int, row: dict) -> int:
-        """Write one need at the next row; returns its Excel row number."""
+    def write_row(self, number: int, row: dict, found: dict[str, str] | None = None) -> int:
+        """Write one need at the next row; returns its Excel row number.
+
+        ``found`` maps a field to its problem (a draft exported anyway): that cell is boxed in red
+        and carries a comment saying what to correct; the value itself is written unchanged.
+        """
+        found = found or {}
         ws = self.ws
         r = self.next_row
         level = _LEVEL_NAMES.get(xc.strip_flag_mark(str(row.get("coord_level") or "")))
@@ -200,7 +207,9 @@ class NeedsSheet:
             f = c.field
             centered = c.key == "seq" or (f is not None and f.is_choice)
             # Style first: put_text may add the quote prefix to the cell's style.
-            if level is None:
+            if c.key in found:
+                style = xc.Styles.INVALID
+            elif level is None:
                 style = xc.Styles.CENTER if centered else xc.Styles.TEXT
             elif c.key == "coord_level":
                 style = xc.Styles.flagged("标注", level)
@@ -219,6 +228,8 @@ class NeedsSheet:
                 xc.put_text(cell, xc.FLAG_MARK + xc.strip_flag_mark(str(row.get("coord_level"))))
             else:
                 xc.put_text(cell, row.get(c.key), multiline=f is not None and f.kind == Kind.LONGTEXT)
+            if c.key in found:
+                xc.mark_invalid(cell, found[c.key])
             if isinstance(cell.value, str):
                 lines = max(lines, xc.line_count(cell.value, c.width))
         # No application fits wrapped rows reliably on opening (LibreOffice
@@ -260,7 +271,7 @@ class NeedsSheet:
                 self.ws.column_dimensions[get_column_letter(self.index[c.key])].number_format = xc.TEXT_FORMAT
         name_col = self.index["subject_name"]
         ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=name_col + 1).coordinate
-        xc.setup_page(ws, landscape=True, title_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}")
+        xc.setup_page(ws, landscape=True, title_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}", annex=ANNEX)
 
 
 # ---- the consolidated statistics sheet -----------------------------------------
@@ -378,7 +389,9 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
 
     meta_rows: list[MetaRow] = []
     for n, row in enumerate(rows, start=1):
-        excel_row = sheet.write_row(n, row)
+        # ``complete`` is kept on every write: only drafts are checked again, to mark their cells.
+        found = None if row.get("complete") else problems(NEEDS, row, store.choices)
+        excel_row = sheet.write_row(n, row, found)
         meta_rows.append(MetaRow(SHEET_NAME, excel_row, row["id"], row.get("updated_at") or "",
                                  record_digest(NEEDS, row)))
         if n % 500 == 0:

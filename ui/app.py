@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 # Office PCs have Microsoft YaHei; elsewhere the shipped WenQuanYi Micro Hei renders Chinese.
 UI_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei"]
+_translator: QTranslator | None = None
 
 
 def register_fonts() -> list[str]:
@@ -39,27 +40,31 @@ def register_fonts() -> list[str]:
     return families
 
 
-def install_qt_translations(app: QApplication) -> bool:
-    """Qt's own words (Yes/No/Cancel, the file dialog) in Chinese, whatever the system language.
+def install_translations(app: QApplication) -> bool:
+    """Qt's own words (是/否, 撤销/剪切/复制/粘贴 in context menus, 确定) in Chinese.
 
-    The build ships only ``qtbase_zh_CN.qm``; Qt finds it through its library info in
-    both a pip install and the PyInstaller bundle.
+    The ``qtbase_zh_CN`` catalogue ships inside PySide6; nothing is downloaded. Installed once per
+    application; the translator is kept here so Python does not collect it while Qt uses it.
     """
-    translator = QTranslator(app)  # parented: lives as long as the application
-    if not translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        log.warning("Qt Chinese translations not found; Qt's dialogs show English buttons")
+    global _translator
+    if _translator is not None:
+        return True
+    translator = QTranslator()
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_zh_CN", folder):
+        log.warning("Qt's Chinese translations not found in %s", folder)
         return False
-    return app.installTranslator(translator)
+    app.installTranslator(translator)
+    _translator = translator
+    return True
 
 
 def ensure_app() -> QApplication:
-    existing = QApplication.instance()
-    app = existing or QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("wanlixing")
-    if existing is None:
-        install_qt_translations(app)
     register_fonts()
+    install_translations(app)  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
 
 

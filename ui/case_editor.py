@@ -64,9 +64,18 @@ class CaseEditor(QWidget):
         layout.addWidget(self.form)
         self.counter = QLabel()
         self.counter.setObjectName("content_counter")
-        # The counter sits right under the content sections' editors.
+        # The total sits right under the content sections' editors ...
         grid = self.form.layout()
         grid.addWidget(self.counter, grid.rowCount(), 0, 1, 4)
+        # ... and each section shows its own count and the total on its label row, so the
+        # figure is on screen next to whatever section is being typed.
+        self.section_counters: dict[str, QLabel] = {}
+        for f in CASES.group_fields(CONTENT_GROUP):
+            row, _col, _rows, span = grid.getItemPosition(grid.indexOf(self.form.editors[f.key]))
+            label = QLabel()
+            label.setObjectName(f"counter_{f.key}")
+            grid.addWidget(label, row - 1, 0, 1, span, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+            self.section_counters[f.key] = label
 
         images_row = QHBoxLayout()
         images_row.addWidget(QLabel(strings.IMAGES))
@@ -149,6 +158,11 @@ class CaseEditor(QWidget):
             text = strings.CONTENT_COUNT.format(used=used, limit=CONTENT_LIMIT)
             self.counter.setStyleSheet("color: #555;")
         self.counter.setText(text + "（背景情况·主要做法·取得成效·经验启示）")
+        over = used > CONTENT_LIMIT
+        for key, label in self.section_counters.items():
+            own = len(str(self._record.get(key) or ""))
+            label.setText(strings.SECTION_COUNT.format(own=own, used=used, limit=CONTENT_LIMIT))
+            label.setStyleSheet("color: #c0392b; font-weight: bold;" if over else "color: #777;")
 
     # ---- images -----------------------------------------------------------
     def _load_images(self) -> None:

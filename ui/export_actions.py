@@ -74,16 +74,26 @@ def show_error(parent: QWidget, exc: Exception, path: Path | None = None) -> Non
 
 
 def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, consolidated: bool = False,
-           before=None) -> None:
-    """Ask for a file name (default as in the spec) and export in the background."""
+           before=None, on_fix=None) -> None:
+    """Check the list, ask for a file name (default as in the spec) and export in the background.
+
+    ``on_fix`` is called when the officer answers the pre-flight check with 去修改.
+    """
     if before:
         before()
+    from exports.preflight import check
+    from ui.preflight_dialog import confirm_export
+
+    what = "需求" if form_id == "needs" else "案例"
+    if not confirm_export(parent, check(store, form_id, ids=ids, consolidated=consolidated), f"要导出的{what}"):
+        if on_fix:
+            on_fix()
+        return
     name = default_filename(form_id, store.profile(), ext, dt.date.today(), consolidated=consolidated)
     title = {"needs": "导出需求清单", "cases": "导出优秀案例推荐表"}[form_id]
     path = _ask_path(parent, title, name, ext)
     if path is None:
         return
-    what = "需求" if form_id == "needs" else "案例"
 
     def done(count: int) -> None:
         offer_to_open(parent, path, f"已导出{what} {count} {'条' if form_id == 'needs' else '个'}。")

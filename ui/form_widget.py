@@ -111,6 +111,11 @@ class FormWidget(QWidget):
             error = QLabel()
             error.setStyleSheet(ERROR_STYLE)
             error.setWordWrap(True)
+            # The space of a hidden message stays reserved: the form does not jump when one appears.
+            policy = error.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            error.setSizePolicy(policy)
+            error.setMinimumHeight(error.fontMetrics().height())
             error.hide()
             wide = f.kind == Kind.LONGTEXT
             if wide and col:

@@ -226,6 +226,18 @@ def _done(parent: QWidget, lines: list[str], on_finished) -> None:
     QMessageBox.information(parent, "导入完成", "\n".join(lines) or "没有需要写入的内容。")
 
 
+# The counts an import batch stores (storage/merge_apply.py), as the officer reads them.
+_RESULT_PARTS = (("inserted", "新增 {n} 条"), ("updated", "更新 {n} 条"), ("unchanged", "相同 {n} 条"),
+                 ("kept", "冲突保留本地 {n} 条"), ("both", "冲突两条都保留 {n} 条"), ("invalid", "无效未导入 {n} 条"))
+
+
+def result_sentence(counts: dict) -> str:
+    """“新增 3 条，更新 1 条，相同 38 条。” from a batch's stored counts (never the raw dict)."""
+    parts = [text.format(n=counts[key]) for key, text in _RESULT_PARTS if isinstance(counts.get(key), int)
+             and counts[key]]
+    return ("，".join(parts) or "没有写入任何记录") + "。"
+
+
 class HistoryDialog(QDialog):
     """导入记录: every batch, undoable as a whole."""
 
@@ -257,7 +269,7 @@ class HistoryDialog(QDialog):
         self.batches = history(self.store)
         self.table.setRowCount(len(self.batches))
         for r, b in enumerate(self.batches):
-            counts = "，".join(f"{k} {v}" for k, v in (b["counts"] or {}).items() if v)
+            counts = result_sentence(b["counts"] or {})
             state = "（已撤销）" if b["undone_at"] else ("" if b["can_undo"] else "（之后的导入改过这些记录，需先撤销后面的批次）")
             values = [b["imported_at"][:16].replace("T", " "), b["file_name"], b["form_name"], b["unit"] or "",
                       counts + state]

@@ -36,6 +36,7 @@ class MainWindow(QMainWindow):
         self.cases_page.export_recommended.clicked.connect(self._export_recommended)
         c.export_requested.connect(lambda ext: self._export("needs", ext, consolidated=True))
         c.import_files.connect(lambda: self._import(folder=False))
+        self.needs_page.import_requested.connect(lambda: self._import(folder=False))
         c.import_folder.connect(lambda: self._import(folder=True))
         c.show_history.connect(self.open_history)
         for page in (self.needs_page, self.cases_page, self.consolidation_page):
@@ -82,7 +83,19 @@ class MainWindow(QMainWindow):
     def _export(self, form_id: str, ext: str, **kwargs) -> None:
         from ui import export_actions as ex
 
-        ex.export(self, self.store, form_id, ext, before=self.cases_page.editor.flush, **kwargs)
+        ex.export(self, self.store, form_id, ext, before=self.cases_page.editor.flush,
+                  on_fix=lambda: self._show_what_to_fix(form_id, kwargs.get("consolidated", False)), **kwargs)
+
+    def _show_what_to_fix(self, form_id: str, consolidated: bool) -> None:
+        """去修改 after the pre-flight check: the list, showing only its drafts."""
+        if form_id == "cases":
+            self.tabs.setCurrentWidget(self.cases_page)
+            return
+        page = self.consolidation_page.needs if consolidated else self.needs_page
+        self.tabs.setCurrentWidget(self.consolidation_page if consolidated else self.needs_page)
+        if consolidated:
+            self.consolidation_page.tabs.setCurrentWidget(page)
+        page.show_drafts()
 
     def _import(self, folder: bool) -> None:
         from ui.import_dialog import start_import
@@ -186,6 +199,7 @@ class MainWindow(QMainWindow):
         self._action(settings, "选项管理…", self.edit_choices)
 
         help_menu = bar.addMenu(strings.MENU_HELP)
+        self._action(help_menu, "使用说明…", self.open_guide, QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, strings.ABOUT, self.about)
 
     def _export_current_case(self) -> None:
@@ -218,6 +232,11 @@ class MainWindow(QMainWindow):
         if dialog.restored:
             # Restoring outside the edit history: keep the history honest.
             self.undo.notify(OpChanges(frozenset({"needs", "cases"}), rows=True), forget=True)
+
+    def open_guide(self) -> None:
+        from ui.help_dialog import HelpDialog
+
+        HelpDialog(self).exec()
 
     def about(self) -> None:
         from ui.about_dialog import AboutDialog

@@ -15,6 +15,7 @@ from ui.paste import header_mapping, parse_clipboard
 from ui.qt import (
     QAbstractItemView,
     QComboBox,
+    QEvent,
     QGuiApplication,
     QHBoxLayout,
     QHeaderView,
@@ -25,14 +26,17 @@ from ui.qt import (
     QPushButton,
     QShortcut,
     Qt,
-    QTableView,
     QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ui.record_model import RecordModel
+from ui.sheet_view import SheetView
 from ui.undo import EditHistory
+
+COPY_WITH_HEADER = "Ctrl+Shift+C"  # Ctrl+C copies the block; with Shift, the header row too
+DELETE_ROWS = "Ctrl+Delete"  # Delete clears the cells; with Ctrl, the rows go (undoable)
 
 # Shown first in the consolidated list: whose need it is. Read-only there.
 REGION_FIELDS = (Field("city", "设区市", Kind.CITY, width=9), Field("district", "县（市、区）", width=10),
@@ -45,6 +49,7 @@ FILTERS = (("category", strings.FILTER_CATEGORY, "need_categories"),
 
 class NeedsPage(QWidget):
     message = Signal(str)  # status-bar text
+    import_requested = Signal()  # 导入模板 from the empty table's hint
 
     def __init__(self, store: Store, undo: EditHistory, consolidated: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -102,13 +107,10 @@ class NeedsPage(QWidget):
         self.drafts_only.currentIndexChanged.connect(self.apply_query)
         bar.addWidget(self.drafts_only)
 
-        self.view = QTableView()
+        self.view = SheetView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(FieldDelegate(self.model, self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.view.setSortingEnabled(False)  # sorting is SQL-side, via header clicks
         header = self.view.horizontalHeader()
         header.setSectionsClickable(True)
@@ -123,7 +125,16 @@ class NeedsPage(QWidget):
             self.view.setColumnWidth(column, width)
         QShortcut(QKeySequence.StandardKey.Paste, self.view, activated=self.paste)
         QShortcut(QKeySequence.StandardKey.Copy, self.view, activated=self.copy)
+        QShortcut(QKeySequence(COPY_WITH_HEADER), self.view, activated=lambda: self.copy(with_header=True))
         QShortcut(QKeySequence.StandardKey.Delete, self.view, activated=self.clear_or_delete)
+        QShortcut(QKeySequence(DELETE_ROWS), self.view, activated=lambda: self.delete_selected(confirm=False))
+        # Ctrl+F from anywhere on this tab (a hidden tab's shortcut does not fire).
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        self.view.selectionModel().currentChanged.connect(self._show_cell_problem)
+        self.model.dataChanged.connect(lambda *_: self._show_cell_problem(self.view.currentIndex()))
+        self._showing_problem = False
+
+        self._build_empty_hint()
 
         self.summary = QLabel()
         self.summary.setObjectName("needs_summary")
@@ -134,6 +145,30 @@ class NeedsPage(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.summary)
         self.apply_query()
+
+    def _build_empty_hint(self) -> None:
+        """Shown over the empty table: 新增需求 / 从 Excel 粘贴 / 导入模板."""
+        self.empty_hint = QWidget(self.view.viewport())
+        self.empty_hint.setObjectName("empty_hint")
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setStyleSheet("color: #555; font-size: 11pt;")
+        row = QHBoxLayout()
+        row.addStretch()
+        self.empty_buttons = []
+        for text, slot in ((strings.ADD_NEED, self.add_need), (strings.PASTE_FROM_EXCEL, self.paste),
+                           (strings.IMPORT_TEMPLATE, self.import_requested.emit)):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _checked=False, s=slot: s())
+            row.addWidget(button)
+            self.empty_buttons.append(button)
+        row.addStretch()
+        layout = QVBoxLayout(self.empty_hint)
+        layout.addWidget(self.empty_text)
+        layout.addLayout(row)
+        self.empty_hint.hide()
+        self.view.viewport().installEventFilter(self)
 
     def _on_changes(self, changes: OpChanges) -> None:
         # The model repaints itself; the filter lists follow the choice lists and regions.
@@ -200,8 +235,35 @@ class NeedsPage(QWidget):
         line = summary_line(counts.total, counts.national, counts.provincial)
         extra = f"；当前显示 {shown} 项" if shown != counts.total else ""
         draft_text = (f"；<span style='color:#c0392b'>未完成 {counts.drafts} 项</span>" if counts.drafts
-                      else "；全部可提交")
+                      else "；全部可提交" if counts.total else "")
         self.summary.setText(f"<b>{line}</b>{draft_text}{extra}")
+        self._update_empty_hint(counts.total)
+
+    def _update_empty_hint(self, total: int) -> None:
+        """An empty table says what to do next; a filter that hides everything says so."""
+        empty = not self.model.ids
+        self.empty_hint.setVisible(empty)
+        if empty:
+            nothing = total == 0
+            self.empty_text.setText(strings.EMPTY_CONSOLIDATED if nothing and self.consolidated
+                                    else strings.EMPTY_NEEDS if nothing else strings.EMPTY_FILTERED)
+            for button in self.empty_buttons:
+                button.setVisible(nothing and not self.consolidated)
+            self._place_empty_hint()
+
+    def _place_empty_hint(self) -> None:
+        viewport = self.view.viewport()
+        self.empty_hint.adjustSize()
+        width = min(viewport.width() - 40, 640)
+        self.empty_hint.resize(width, self.empty_hint.heightForWidth(width) if
+                               self.empty_hint.hasHeightForWidth() else self.empty_hint.sizeHint().height())
+        self.empty_hint.move((viewport.width() - width) // 2, max(20, viewport.height() // 4))
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize \
+                and not self.empty_hint.isHidden():
+            self._place_empty_hint()
+        return super().eventFilter(watched, event)
 
     # ---- editing -----------------------------------------------------------
     def add_need(self) -> None:
@@ -253,22 +315,41 @@ class NeedsPage(QWidget):
         changes: dict[str, dict] = {}
         for index in indexes:
             f = self.model.field_at(index.column())
-            if f is not None:
+            if f is not None and self.model.is_editable(index.column()):
                 changes.setdefault(self.model.ids[index.row()], {})[f.key] = ""
-        self.undo.run(lambda ops: ops.set_values("needs", changes, "清除内容"))
+        if changes and self.undo.run(lambda ops: ops.set_values("needs", changes, "清除内容")) is not None:
+            self.message.emit(strings.CLEARED.format(n=sum(len(v) for v in changes.values())))
 
-    def copy(self) -> None:
-        indexes = sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column()))
-        if not indexes:
-            return
-        rows: dict[int, list[str]] = {}
-        for index in indexes:
-            value = index.data(Qt.ItemDataRole.EditRole)
-            text = "" if value is None else str(value)
-            if "\n" in text or "\t" in text or '"' in text:
-                text = '"' + text.replace('"', '""') + '"'
-            rows.setdefault(index.row(), []).append(text)
-        QGuiApplication.clipboard().setText("\n".join("\t".join(r) for r in rows.values()) + "\n")
+    def copy(self, with_header: bool = False) -> None:
+        """Ctrl+C: the selected block as tab-separated text (Ctrl+Shift+C: with the header row)."""
+        text = self.view.block_text(with_header=with_header)
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.message.emit(strings.COPIED_WITH_HEADER if with_header else strings.COPIED)
+
+    def show_drafts(self) -> None:
+        """Only the needs that are not ready, the first one selected: where 去修改 leads."""
+        self.drafts_only.setCurrentIndex(self.drafts_only.findData(0))
+        if self.model.ids:
+            self.view.setCurrentIndex(self.model.index(0, 0))
+        self.view.setFocus()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _show_cell_problem(self, index) -> None:
+        """The current cell's validation problem goes to the status bar (the whole row's on 完整性)."""
+        text = ""
+        if index.isValid() and index.row() < len(self.model.ids):
+            found = self.model.record(index.row()).get("_problems", {})
+            f = self.model.field_at(index.column())
+            text = "；".join(found.values()) if f is None else found.get(f.key, "")
+        if text:
+            self.message.emit(strings.CELL_PROBLEM.format(text=text))
+        elif self._showing_problem:
+            self.message.emit("")
+        self._showing_problem = bool(text)
 
     def paste(self) -> None:
         self.paste_text(QGuiApplication.clipboard().text())

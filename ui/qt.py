@@ -3,6 +3,8 @@
 # ruff: noqa: F401
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
+    QItemSelection,
     QItemSelectionModel,
     QLibraryInfo,
     QLockFile,
@@ -40,6 +42,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QComboBox,

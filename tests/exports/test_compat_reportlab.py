@@ -91,3 +91,17 @@ def test_ascii85_is_off_only_inside_the_block(tmp_path):
 def _pages(path) -> list[str]:
     """The text of each page (pdftotext separates pages with a form feed)."""
     return run_tool("pdftotext", "-layout", path, "-").split("\f")[:-1]
+
+
+def test_chinese_line_rules_reach_reportlabs_wrapping():
+    """Fails loudly if reportlab renames the globals or the function the rules hook into."""
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    import exports.pdf_common  # noqa: F401 (installs the rules)
+
+    for module in (textsplit, paragraph):
+        assert isinstance(module.ALL_CANNOT_START, str) and "，" in module.ALL_CANNOT_START
+    assert getattr(paragraph.wordSplit, "_wanlixing", False)
+    lines = paragraph.wordSplit("一二三四“五六", [40], "Helvetica", 10)  # 4 wide chars per line
+    assert [text for _extra, text in lines][0][-1] != "“"

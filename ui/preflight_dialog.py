@@ -1,0 +1,44 @@
+"""检查后再导出: one dialog saying what is not ready before a list leaves the app."""
+
+from __future__ import annotations
+
+import html
+
+from exports.preflight import Preflight
+from ui.qt import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+EXPORT_ANYWAY = "仍然导出"
+GO_FIX = "去修改"
+
+
+class PreflightDialog(QDialog):
+    """Accepted: export anyway. Rejected: go back and fix (nothing is written)."""
+
+    def __init__(self, report: Preflight, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("导出前检查")
+        self.resize(720, 460)
+        intro = QLabel(f"{what}中还有以下问题。可以先修改，也可以仍然导出（问题会原样带到文件里）。")
+        intro.setWordWrap(True)
+        self.details = QTextBrowser()
+        self.details.setHtml("".join(
+            f"<p><b>{html.escape(heading)}</b></p><ul>"
+            + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+            for heading, lines in report.sections()))
+        buttons = QDialogButtonBox()
+        self.export_button = buttons.addButton(EXPORT_ANYWAY, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.fix_button = buttons.addButton(GO_FIX, QDialogButtonBox.ButtonRole.RejectRole)
+        self.fix_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(buttons)
+
+
+def confirm_export(parent: QWidget, report: Preflight, what: str) -> bool:
+    """True when the export should go ahead: nothing to say, or the officer chose 仍然导出."""
+    if report.ready:
+        return True
+    return PreflightDialog(report, what, parent).exec() == QDialog.DialogCode.Accepted
