@@ -69,8 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("export", help="导出 Excel 或 PDF")
     with_db(sp)
-    sp.add_argument("form", choices=["needs", "cases"], help="needs=需求清单，cases=优秀案例")
-    sp.add_argument("--out", required=True, help="输出文件，扩展名 .xlsx 或 .pdf")
+    sp.add_argument("form", choices=["needs", "cases", "feedback"],
+                    help="needs=需求清单，cases=优秀案例，feedback=按填报单位导出对接反馈（每个单位一个文件）")
+    sp.add_argument("--out", required=True, help="输出文件，扩展名 .xlsx 或 .pdf；导出反馈时为输出文件夹")
+    sp.add_argument("--unit", dest="units", action="append",
+                    help="导出反馈时只导出这个填报单位（单位名称或地区，如 福州市鼓楼区；可重复）")
     sp.add_argument("--consolidated", action="store_true", help="按地区汇总导出（需求清单）")
     sp.add_argument("--id", dest="ids", action="append", help="只导出这些案例（可重复）")
 
@@ -83,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     with_db(sp)
     sp.add_argument("paths", nargs="+", help="文件或文件夹")
     sp.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+    sp.add_argument("--include-other-units", action="store_true",
+                    help="同时导入其他单位的需求（负责汇总的单位使用；县区默认只接收本单位的需求及其反馈）")
     return p
 
 
@@ -104,6 +109,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.form == "feedback":
+        return cmd_export_feedback(args)
+    if args.units:
+        raise UserError("--unit 只用于导出反馈（export feedback）。")
     out = Path(args.out)
     ext = out.suffix.lower()
     if ext not in (".xlsx", ".pdf"):
@@ -132,6 +141,23 @@ def cmd_export(args: argparse.Namespace) -> int:
             from exports.pdf_cases import export_cases_pdf as run_cases
         n = run_cases(store, out, ids=ids)
         print(f"已导出案例 {n} 个：{out}")
+    return 0
+
+
+def cmd_export_feedback(args: argparse.Namespace) -> int:
+    from exports.feedback import FeedbackError, export_feedback
+
+    out = Path(args.out)
+    if out.suffix.lower() in (".xlsx", ".pdf") or (out.exists() and not out.is_dir()):
+        raise UserError(f"导出反馈时 --out 应为一个文件夹（每个填报单位一个文件），而“{out}”是文件名。")
+    store = open_store(args)
+    try:
+        written = export_feedback(store, out, args.units)
+    except FeedbackError as exc:
+        raise UserError(str(exc)) from exc
+    for unit, path in written:
+        print(f"{unit.unit}：需求 {unit.needs} 条（有反馈 {unit.with_feedback} 条）→ {path}")
+    print(f"已导出 {len(written)} 个单位的反馈文件到“{out}”。")
     return 0
 
 
@@ -183,10 +209,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  冲突 {summary.kept} 条保留了本地版本；如需采用导入的版本，请在窗口中导入并逐条选择。")
 
     if args.dry_run:
-        for item in preview_files(store, files):
+        for item in preview_files(store, files, include_other_units=args.include_other_units):
             report(item.path, item.plan, None, item.error)
     else:
-        import_entries(store, read_each(store, files), on_file=report)
+        import_entries(store, read_each(store, files), on_file=report, include_other_units=args.include_other_units)
     return 1 if failed or missing else 0
 
 

@@ -37,6 +37,7 @@ from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
 from forms.progress import Progress, check
 from forms.reference import region_label
 from forms.rules import parse_date
+from storage.bases import mark_sent
 from storage.stats import TOTAL, CountRow, Summary, region_order_key, summary
 
 SHEET_NAME = "需求清单"
@@ -137,8 +138,8 @@ class NeedsSheet:
             ws.column_dimensions[get_column_letter(i)].width = round(c.width, 1)
 
     # ---- top of the sheet --------------------------------------------------
-    def write_title(self, year: int) -> None:
-        title = f"{year}年{NEEDS.title}" + ("（汇总）" if self.consolidated else "")
+    def write_title(self, year: int, suffix: str = "") -> None:
+        title = f"{year}年{NEEDS.title}" + ("（汇总）" if self.consolidated else suffix)
         cell = xc.merge(self.ws, TITLE_ROW, 1, TITLE_ROW, self.ncols, xc.Styles.TITLE)
         cell.value = title
         self.ws.row_dimensions[TITLE_ROW].height = 36
@@ -333,14 +334,17 @@ def write_stats(wb: Workbook, figures: Summary, year: int) -> Worksheet:
 
 def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
                       progress: Progress | None = None, consolidated: bool = False,
-                      today: dt.date | None = None) -> int:
+                      today: dt.date | None = None, profile: dict | None = None, title_suffix: str = "") -> int:
     """Write the needs list to ``path``; returns the number of needs written.
 
+    ``profile`` overrides the header block (a feedback file names the unit it goes to).
+    The needs written become the base of the next exchange (storage.bases.mark_sent): a
+    reply built on this file changes only what its sender changed.
     Runs on a worker thread (pass a Store opened on that thread); ``progress``
     is reported every few hundred rows and checked for 取消.
     """
     check(progress)
-    profile = store.profile()
+    profile = profile if profile is not None else store.profile()
     year = xc.profile_year(profile)
     rows = store.needs.rows() if ids is None else store.needs.rows(ids)
     if consolidated:
@@ -355,7 +359,7 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
     ws = wb.active
     ws.title = SHEET_NAME
     sheet = NeedsSheet(wb, ws, styles, lists, consolidated)
-    sheet.write_title(year)
+    sheet.write_title(year, title_suffix)
     sheet.write_header_block(profile, year, today)
     figures = summary(store, rows)
     sheet.write_note(summary_line(total, figures.national, figures.provincial))
@@ -374,4 +378,6 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
     if consolidated:
         write_stats(wb, figures, year)
     write_meta(wb, xc.export_meta("needs", profile, meta_rows, consolidated, year))
-    return xc.finish(wb, path, total, progress)
+    written = xc.finish(wb, path, total, progress)
+    mark_sent(store.needs, rows)
+    return written

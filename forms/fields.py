@@ -26,6 +26,9 @@ class Kind(StrEnum):
     DISTRICT = "district"  # 县（市、区） within the chosen city
 
 
+REPORTER = "reporter"  # the owner group of what the reporting unit writes
+
+
 @dataclass(frozen=True)
 class Field:
     key: str  # English identifier: SQLite column, metadata key
@@ -40,6 +43,9 @@ class Field:
     header_aliases: tuple[str, ...] = ()  # other header texts found in hand-filled templates
     placeholder: str = ""
     in_table: bool = True  # shown as a column of the list / Excel table
+    # Who may change the field through a file: a key of ``Form.owners``. A file's changes to
+    # one owner group never touch another group (forms.identity.group_digest compares groups).
+    owner: str = REPORTER
 
     @property
     def is_choice(self) -> bool:
@@ -66,6 +72,12 @@ class Form:
     # Where a record's region comes from: its own fields (a case names its region) or,
     # when False, the unit that reported it (a need inherits the unit's city and district).
     region_in_fields: bool = False
+    # Owner groups, in order: group key -> who owns it, in words the officer reads. The
+    # reporting unit owns ``REPORTER``; a form may name other owners (the matcher of a need).
+    owners: dict[str, str] = field(default_factory=lambda: {REPORTER: "填报单位"})
+    # A unit that does not consolidate (a district) takes from files only its own records of
+    # this form, and other units' are left out (a city's list sent down carries everyone's).
+    own_records_only: bool = False
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -80,6 +92,14 @@ class Form:
     @property
     def table_fields(self) -> list[Field]:
         return [f for f in self.fields if f.in_table]
+
+    def owner_fields(self, owner: str) -> list[Field]:
+        return [f for f in self.fields if f.owner == owner]
+
+    @property
+    def owner_groups(self) -> list[str]:
+        """Owner groups that have fields, reporting unit first."""
+        return [o for o in self.owners if any(f.owner == o for f in self.fields)]
 
     def group_fields(self, group: str) -> list[Field]:
         return [f for f in self.fields if f.group == group]

@@ -85,3 +85,12 @@ def m003_import_tracking(db: sqlite_utils.Database) -> None:
         foreign_keys=[("batch_id", "import_batches", "id")],
     )
     db["import_changes"].create_index(["batch_id"], index_name="import_changes_batch")
+
+
+@MIGRATIONS()
+def m005_owner_bases(db: sqlite_utils.Database) -> None:
+    """The base of each owner group from the last exchange (see storage/bases.py), so that a
+    file changes only the groups its sender changed, and both sides changing the same
+    group since the last exchange is the only conflict."""
+    for table in ("needs", "cases"):
+        db[table].add_column("owner_bases", str)

@@ -29,7 +29,7 @@ def new_id() -> str:
 
 # Columns other than form fields that callers may set (import provenance, region).
 EXTRA_WRITABLE = {"unit", "city", "district", "origin", "source_file", "source_hash", "import_digest",
-                  "source_updated_at", "natural_key", "recommended",
+                  "source_updated_at", "natural_key", "recommended", "owner_bases",
                   "batch_id", "imported_at", "seq"}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage import Store
 from storage.stats import BY_CITY, TOTAL, Summary, likely_duplicates, submissions, summary
 from ui.charts import StackedBarChart
+from ui.feedback_dialog import start_feedback_export
 from ui.needs_page import NeedsPage
 from ui.qt import (
     QHBoxLayout,
@@ -61,6 +62,10 @@ class ConsolidationPage(QWidget):
             button = QPushButton(text)
             button.clicked.connect(lambda _checked=False, e=ext: self.export_requested.emit(e))
             bar.addWidget(button)
+        self.feedback_button = QPushButton("导出对接反馈…")
+        self.feedback_button.setToolTip("为各填报单位分别导出其需求的办理状态和对接反馈，每个单位一个文件")
+        self.feedback_button.clicked.connect(lambda: start_feedback_export(self, self.store))
+        bar.addWidget(self.feedback_button)
 
         self.tabs = QTabWidget()
         self.board_model = RowsModel(BOARD_HEADERS, colour=lambda row: None if row[-1] == "已报送" else "#fdecea")

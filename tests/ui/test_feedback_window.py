@@ -1,0 +1,97 @@
+"""Feedback in the window: 汇总 → 导出对接反馈 writes one file per unit; a district's import
+preview says other units' needs are left out and offers to take them."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from storage import Store
+from tests.conftest import PROFILE
+from ui.qt import QDialog, QMessageBox, Qt
+
+CITY = {"unit": "福州市市场监督管理局", "city": "福州市", "district": "", "reporter": "王强",
+        "phone": "0591-87000000", "year": 2023, "report_date": "2023-06-12"}
+
+
+def district_list(path, unit: str, district: str, names: list[str]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "需求清单"
+    ws.append(["2023年知识产权服务万里行活动需求清单"])
+    ws.append([f"填报单位：{unit}", None, f"所属地区：福州市{district}"])
+    ws.append(["序号", "需求主体名称", "需求类别", "需求内容", "协调层级", "联系电话"])
+    for n, name in enumerate(names, 1):
+        ws.append([n, name, "商标品牌建设", f"{name}需要商标品牌指导", "省局", "13812345678"])
+    wb.save(path)
+
+
+def test_feedback_export_from_the_summary_tab(qtbot, app_window, db_path, tmp_path, monkeypatch):
+    from exports.importing import import_entries, read_each
+    from ui import feedback_dialog
+
+    store = Store.open(db_path)
+    store.set_profile(CITY)
+    files = [tmp_path / "鼓楼.xlsx", tmp_path / "台江.xlsx"]
+    district_list(files[0], "福州市鼓楼区市场监督管理局", "鼓楼区", ["甲公司", "乙公司"])
+    district_list(files[1], "福州市台江区市场监督管理局", "台江区", ["丙公司"])
+    import_entries(store, read_each(store, files), total=2)
+    first = store.needs.rows()[0]
+    store.needs.update(first["id"], {"status": "已匹配资源", "feedback": "已对接省保护中心。"})
+    store.close()
+
+    window = app_window()
+    page = window.consolidation_page
+    out = tmp_path / "反馈"
+    seen = {}
+
+    def choose(dialog):
+        seen["items"] = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+        dialog.list.item(1).setCheckState(Qt.CheckState.Unchecked)  # only 鼓楼区
+        dialog.folder.setText(str(out))
+        dialog.show()
+        dialog.grab().save(str(tmp_path / "feedback-dialog.png"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(feedback_dialog.FeedbackDialog, "exec", choose)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: seen.setdefault("done", box.text()))
+    page.feedback_button.click()
+    qtbot.waitUntil(lambda: "done" in seen, timeout=20000)
+    assert seen["items"][0].startswith("福州市鼓楼区市场监督管理局（福州市鼓楼区）")
+    assert "需求 2 条，有反馈 1 条" in seen["items"][0]
+    assert "已为 1 个单位导出反馈文件" in seen["done"]
+    (written,) = list(out.iterdir())
+    assert written.name.startswith("2023年万里行需求反馈_福州市鼓楼区_")
+    ws = openpyxl.load_workbook(written)["需求清单"]
+    labels = [c.value for c in ws[5]]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=6) if r[1].value]
+    assert [r[labels.index("需求主体名称")] for r in rows] == ["甲公司", "乙公司"]
+    assert rows[0][labels.index("对接反馈")] == "已对接省保护中心。"
+
+
+def test_district_preview_leaves_other_units_out(qtbot, app_window, tmp_path, monkeypatch):
+    from ui import import_dialog
+
+    window = app_window()  # the default profile is a district (鼓楼区)
+    assert window.store.profile()["district"] == PROFILE["district"]
+    path = tmp_path / "台江.xlsx"
+    district_list(path, "福州市台江区市场监督管理局", "台江区", ["丙公司", "丁公司"])
+    seen: dict = {"runs": []}
+
+    def decide(dialog):
+        seen["runs"].append((dialog.other_units.isVisible() or not dialog.other_units.isHidden(),
+                             dialog.previews[0].plan.other_units, "".join(dialog.previews[0].plan.warnings)))
+        if len(seen["runs"]) == 1:
+            dialog.show()
+            dialog.grab().save(str(tmp_path / "preview.png"))
+            dialog.include_other_units = True  # what ticking the box does, then preview again
+            return import_dialog.PreviewDialog.RERUN
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(import_dialog.PreviewDialog, "exec", decide)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: seen.setdefault("done", a[2]))
+    import_dialog.import_paths(window, window.store, [path], window.reload_all)
+    qtbot.waitUntil(lambda: "done" in seen, timeout=30000)
+    (shown, others, warning), (_, others_after, _) = seen["runs"]
+    assert shown and others == 2 and "其他单位的需求 2 条，不导入" in warning
+    assert others_after == 0
+    assert sorted(r["subject_name"] for r in window.store.needs.rows()) == ["丁公司", "丙公司"]
