@@ -58,3 +58,13 @@ FLAGGED_LEVELS = (FLAG_NATIONAL, FLAG_PROVINCIAL)
 
 def summary_line(total: int, national: int, provincial: int) -> str:
     return f"共 {total} 项，需国家局协调 {national} 项，需省局协调 {provincial} 项"
+
+
+# The matching step's outcomes that the summary line counts (values of the ``statuses`` list).
+STATUS_MATCHED = "已匹配资源"
+STATUS_SOLVED = "已解决"
+STATUS_UNSOLVABLE = "无法解决"
+
+
+def feedback_line(matched: int, solved: int) -> str:
+    return f"已匹配资源 {matched} 项，已解决 {solved} 项"

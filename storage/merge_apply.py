@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 
 from forms import FORMS
+from forms.fields import REPORTER, Form
 from forms.identity import group_digests, record_digest, record_key
 from forms.progress import Progress, check
 from storage import bases as owner_bases
@@ -85,7 +86,8 @@ class _Writer:
         values = {k: item.values.get(k) for k in self.form.keys}
         row = {**values, **self._owner(item), **self._provenance(item),
                "import_digest": record_digest(self.form, values), "natural_key": item.natural_key,
-               "owner_bases": owner_bases.fresh(self.form, values, item.version)}
+               "owner_bases": owner_bases.fresh(self.form, values, item.version),
+               "feedback_at": self.stamp if _has_feedback(self.form, values) else None}
         self.inserts.append(row)
         self.insert_ids.append(record_id)
         self.written[record_id] = {**row, "id": record_id, "origin": "import", "deleted_at": None}
@@ -123,6 +125,8 @@ class _Writer:
                       for f in self.form.fields}
         changes = {**values, **self._provenance(item), "import_digest": item.digest,
                    "owner_bases": self._bases(item, local)}
+        if any(f.owner != REPORTER and not _same(local.get(f.key), values.get(f.key)) for f in self.form.fields):
+            changes["feedback_at"] = self.stamp  # shown under 新反馈 until the officer has looked
         if local.get("origin") == "import":
             changes.update({k: v for k, v in self._owner(item).items() if v})
             changes["natural_key"] = item.natural_key
@@ -173,6 +177,19 @@ class _Writer:
         })
         db["import_changes"].insert_all(self.changes)
         s.batch_id = self.batch_id
+
+
+def _same(a: object, b: object) -> bool:
+    blank_a = a is None or (isinstance(a, str) and not a.strip())
+    blank_b = b is None or (isinstance(b, str) and not b.strip())
+    if blank_a or blank_b:
+        return blank_a and blank_b
+    return str(a).strip() == str(b).strip()
+
+
+def _has_feedback(form: Form, values: dict) -> bool:
+    return any(f.owner != REPORTER and not _same(values.get(f.key), None) and values.get(f.key) != f.default
+               for f in form.fields)
 
 
 def apply_plan(store: Store, plan: ImportPlan, state: MergeState, decisions: Mapping[str, str] | None = None,

@@ -94,3 +94,5 @@ def m005_owner_bases(db: sqlite_utils.Database) -> None:
     group since the last exchange is the only conflict."""
     for table in ("needs", "cases"):
         db[table].add_column("owner_bases", str)
+        # When a file last changed a group the reporting unit does not own (feedback arrived).
+        db[table].add_column("feedback_at", str)

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS, STATUS_MATCHED, STATUS_SOLVED
 from forms.reference import regions
 from storage.store import Store
 
@@ -239,11 +239,14 @@ class NeedCounts:
     national: int = 0
     provincial: int = 0
     drafts: int = 0
+    matched: int = 0  # 办理状态 已匹配资源
+    solved: int = 0  # 办理状态 已解决
 
 
 def need_counts(store: Store) -> NeedCounts:
     """The list's summary figures in one pass (the window asks after every edit)."""
-    sql = ("select count(*), sum(coord_level = ?), sum(coord_level = ?), sum(complete = 0) "
-           "from needs where deleted_at is null")
-    total, national, provincial, drafts = store.db.execute(sql, [FLAG_NATIONAL, FLAG_PROVINCIAL]).fetchone()
-    return NeedCounts(total, national or 0, provincial or 0, drafts or 0)
+    sql = ("select count(*), sum(coord_level = ?), sum(coord_level = ?), sum(complete = 0), "
+           "sum(status = ?), sum(status = ?) from needs where deleted_at is null")
+    total, national, provincial, drafts, matched, solved = store.db.execute(
+        sql, [FLAG_NATIONAL, FLAG_PROVINCIAL, STATUS_MATCHED, STATUS_SOLVED]).fetchone()
+    return NeedCounts(total, national or 0, provincial or 0, drafts or 0, matched or 0, solved or 0)

@@ -22,6 +22,7 @@ from exports.xlsx_templates import write_template
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
 from storage.merge import CHANGED, CONFLICT, IDENTICAL
 from storage.store import Store
+from tests.tools import require_tool, soffice_convert
 
 GULOU = {"unit": "福州市鼓楼区市场监督管理局", "city": "福州市", "district": "鼓楼区", "reporter": "林晓",
          "phone": "0591-87530216", "year": 2023, "report_date": "2023-05-18"}
@@ -210,3 +211,23 @@ def test_feedback_file_choice_of_units(world):
     assert [p.name for _, p in written] == ["2023年万里行需求反馈_福州市仓山区_20230612.xlsx"]
     with pytest.raises(Exception, match="没有找到这些单位的需求：晋安区"):
         export_feedback(city, tmp / "out", ["晋安区"])
+
+
+def test_feedback_file_resaved_by_libreoffice_still_applies(world):
+    """A district opens the feedback file in LibreOffice/WPS, saves it, and imports that copy."""
+    require_tool("soffice")
+    tmp, gulou, city = world
+    export_needs_xlsx(gulou, tmp / "gulou.xlsx")
+    import_files(city, tmp / "gulou.xlsx")
+    yun = GULOU_NEEDS[0]["subject_name"]
+    city.needs.update(by_subject(city)[yun]["id"], {"status": "已解决", "feedback": "已完成专利布局辅导。",
+                                                    "feedback_unit": "国家知识产权局",
+                                                    "feedback_date": "2023-06-14"})
+    ((_, written),) = export_feedback(city, tmp / "down", today=dt.date(2023, 6, 15))
+    resaved = soffice_convert(written, "xlsx", tmp / "lo")
+    (plan,) = import_files(gulou, resaved)
+    assert plan.counts[CONFLICT] == 0 and plan.counts["new"] == 0 and plan.counts[CHANGED] == 1
+    row = by_subject(gulou)[yun]
+    assert (row["status"], row["feedback"], row["feedback_unit"], row["feedback_date"]) == (
+        "已解决", "已完成专利布局辅导。", "国家知识产权局", "2023-06-14")
+    assert len(gulou.needs.rows()) == 3

@@ -95,3 +95,48 @@ def test_district_preview_leaves_other_units_out(qtbot, app_window, tmp_path, mo
     assert shown and others == 2 and "其他单位的需求 2 条，不导入" in warning
     assert others_after == 0
     assert sorted(r["subject_name"] for r in window.store.needs.rows()) == ["丁公司", "丙公司"]
+
+
+def test_feedback_filter_colours_and_summary_line(qtbot, app_window, db_path, tmp_path, monkeypatch):
+    """A district imports its feedback file: 新反馈 shows what arrived until the officer has
+    looked; 有反馈 stays; 办理状态 is coloured; the summary line counts the outcomes."""
+    from exports.feedback import export_feedback
+    from exports.importing import import_entries, read_each
+    from exports.xlsx_needs import export_needs_xlsx
+    from ui.record_model import STATUS_TEXT
+
+    district = Store.open(db_path)
+    district.set_profile(PROFILE)
+    for name in ("甲公司", "乙公司", "丙公司"):
+        district.needs.insert({**district.local_defaults("needs"), "subject_name": name,
+                               "category": "商标品牌建设", "content": f"{name}需要商标品牌指导",
+                               "coord_level": "需省知识产权局协调"})
+    export_needs_xlsx(district, tmp_path / "up.xlsx")
+    city = Store.open(tmp_path / "city.db")
+    city.set_profile(CITY)
+    import_entries(city, read_each(city, [tmp_path / "up.xlsx"]), total=1)
+    by_name = {r["subject_name"]: r["id"] for r in city.needs.rows()}
+    city.needs.update(by_name["甲公司"], {"status": "已匹配资源", "matched_resource": "省商标品牌指导站",
+                                          "feedback": "已安排品牌指导站对接。"})
+    city.needs.update(by_name["乙公司"], {"status": "已解决", "feedback": "已完成商标注册指导。"})
+    ((_, down),) = export_feedback(city, tmp_path / "down")
+    city.close()
+    import_entries(district, read_each(district, [down]), total=1)
+    district.close()
+
+    window = app_window()
+    page = window.needs_page
+    assert "已匹配资源 1 项，已解决 1 项" in page.summary.text()
+    status_col = [f.key for f in page.model.fields].index("status")
+    first = page.model.index(0, status_col + page.model.columnCount() - len(page.model.fields))
+    assert page.model.data(first, Qt.ItemDataRole.DisplayRole) == "已匹配资源"
+    assert page.model.data(first, Qt.ItemDataRole.ForegroundRole).color() == STATUS_TEXT["已匹配资源"]
+
+    page.feedback_box.setCurrentIndex(page.feedback_box.findData("new"))
+    assert len(page.model.ids) == 2
+    window.resize(1400, 600)
+    window.grab().save(str(tmp_path / "feedback-filter.png"))
+    page.feedback_box.setCurrentIndex(page.feedback_box.findData("has"))  # looked: no longer new
+    assert len(page.model.ids) == 2
+    page.feedback_box.setCurrentIndex(page.feedback_box.findData("new"))
+    assert len(page.model.ids) == 0
