@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("form", choices=["needs", "cases", "feedback"],
                     help="needs=需求清单，cases=优秀案例，feedback=按填报单位导出对接反馈（每个单位一个文件）")
     sp.add_argument("--out", required=True, help="输出文件，扩展名 .xlsx 或 .pdf；导出反馈时为输出文件夹")
+    sp.add_argument("--level", help="只导出这个协调层级的需求，如 需国家知识产权局协调、国家局、省局")
+    sp.add_argument("--city", help="只导出这个设区市的需求，如 福州市")
+    sp.add_argument("--district", help="只导出这个县（市、区）的需求，如 鼓楼区")
+    sp.add_argument("--status", help="只导出这个办理状态的需求，如 已匹配资源")
     sp.add_argument("--unit", dest="units", action="append",
                     help="导出反馈时只导出这个填报单位（单位名称或地区，如 福州市鼓楼区；可重复）")
     sp.add_argument("--consolidated", action="store_true", help="按地区汇总导出（需求清单）")
@@ -125,9 +129,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             from exports.xlsx_needs import export_needs_xlsx as run
         else:
             from exports.pdf_needs import export_needs_pdf as run
-        n = run(store, out, consolidated=args.consolidated)
+        ids = selected_needs(store, args)
+        n = run(store, out, ids=ids, consolidated=args.consolidated)
         print(f"已导出需求 {n} 条：{out}")
     else:
+        if any(getattr(args, k) for k in ("level", "city", "district", "status")):
+            raise UserError("--level、--city、--district、--status 只用于导出需求清单。")
         if args.consolidated:
             raise UserError("--consolidated 只用于导出需求清单。")
         ids = args.ids
@@ -142,6 +149,33 @@ def cmd_export(args: argparse.Namespace) -> int:
         n = run_cases(store, out, ids=ids)
         print(f"已导出案例 {n} 个：{out}")
     return 0
+
+
+def selected_needs(store, args: argparse.Namespace) -> list[str] | None:
+    """Ids of the needs the filters select (None: no filter, every need). Choice values are
+    read as the window reads them (国家局 → 需国家知识产权局协调)."""
+    from forms import NEEDS
+    from forms.validation import normalise
+
+    filters: dict[str, object] = {}
+    for key, field_key in (("level", "coord_level"), ("status", "status")):
+        value = getattr(args, key)
+        if value:
+            f = NEEDS.field(field_key)
+            canonical = normalise(f, value, store.choices)
+            if canonical not in store.choices.values(f.choices):
+                known = "、".join(store.choices.values(f.choices))
+                raise UserError(f"“{value}”不是{f.label}的选项。可选：{known}。")
+            filters[field_key] = canonical
+    for key in ("city", "district"):
+        if getattr(args, key):
+            filters[key] = getattr(args, key)
+    if not filters:
+        return None
+    ids = store.needs.ids(filters=filters)
+    if not ids:
+        raise UserError("没有符合筛选条件的需求，没有生成文件。请检查 --level、--city、--district、--status 的写法。")
+    return ids
 
 
 def cmd_export_feedback(args: argparse.Namespace) -> int:
