@@ -34,6 +34,7 @@ def region_order_key(city: str | None, district: str | None) -> tuple:
 
 OTHER_LEVEL = "其他/未填"  # a coordination level outside the choice list, or none
 UNKNOWN_CATEGORY = "（未填类别）"  # "其他" is a real category, so a blank one needs its own name
+OUTSIDE_AREA = "辖区外"  # needs from beyond the supervisor's area: one line, last
 CITY_OWN_UNITS = "市本级"  # needs of a city's own units, in a city supervisor's district view
 TOTAL = "合计"
 BY_CITY = "设区市"
@@ -81,8 +82,8 @@ def summary(store: Store, rows: Iterable[dict] | None = None) -> Summary:
     """The consolidated figures of every live need, or of ``rows`` (the needs an export writes).
 
     A city-level supervisor (profile with a city and no district) compares the city's
-    districts, "市本级" first; anyone else compares cities. Needs from elsewhere still
-    count, each under its own city's name, so the 合计 always equals the list's length.
+    districts, "市本级" first; anyone else compares cities. Needs from beyond that area
+    still count, on one last line "辖区外", so the 合计 always equals the list's length.
     """
     facts: Facts = Counter()
     if rows is None:
@@ -116,6 +117,8 @@ def summarise(facts: Facts, known_levels: Sequence[str], known_categories: Seque
             return (0, districts.index(district) if district in districts else len(districts), district), district
         if not city:
             return (3, 0, ""), UNKNOWN_REGION
+        if own_city:  # a city supervisor compares its districts; other cities are 辖区外
+            return (4, 0, ""), OUTSIDE_AREA
         cities = regions().cities
         return ((1, cities.index(city), city) if city in cities else (2, 0, city)), city
 
