@@ -19,20 +19,30 @@ Identity — which record here an incoming row is:
      the key of its current values, so importing the same hand-filled file twice
      adds nothing even after the supervisor corrected a record here.
 
-Classification of a matched row (``digest`` = forms.identity.record_digest of the visible fields):
-  identical  the incoming values equal the record here, or equal what was last
-             imported for it (the colleague changed nothing; edits made here stay);
-  changed    the values differ and the record here is untouched since it was
-             imported (its digest still equals ``import_digest``) → update it;
-  conflict   the values differ and the record here was edited since, was entered
-             here, or was deleted here → the officer decides: keep mine / take
-             theirs / keep both.
+Classification of a matched row, owner group by owner group (``Form.owners``: for a need
+the reporting unit's content and the matcher's 办理状态/匹配资源/对接反馈/反馈单位/反馈日期;
+digests by forms.identity.group_digest, bases in storage/bases.py):
+  same       the file's group equals the record's here;
+  keep       the file carries a version of the group already exchanged (its sender did not
+             change it since), or an older one: the group here stays, no question asked;
+  take       the sender changed the group and it is unchanged here since the last
+             exchange → the group is updated;
+  conflict   both sides changed the same group since the last exchange (or the record
+             was deleted here) → the officer decides: keep mine / take theirs / keep both.
+The record is a conflict when any group is, else changed when any group takes, else
+identical; keeping mine still takes the groups only the sender changed. A record with no
+base yet (entered here, or imported before bases were kept) follows the whole-record rules:
+identical when the values equal what was last imported, changed when the record is
+untouched since its import, and a group still blank here takes what arrives.
 A matched row whose version (the record's time in an app export, else the time
 the file was saved) is older than the version already imported or declined is
 ``identical`` too: an older copy never overwrites a newer one and never asks
 again, whichever order the files arrive in.
-An unmatched row is ``new``; a row that cannot be a record at all (a need with
-neither 需求主体名称 nor 需求内容, a case with neither name nor content) is ``invalid``
+An unmatched row is ``new`` — unless the database does not consolidate (its profile names a
+district) and the row is another unit's: then it is left out and counted (``plan.other_units``,
+“其他单位的需求 N 条，不导入”) unless the session was made with ``include_other_units``.
+A row that cannot be a record at all (a need with neither 需求主体名称 nor 需求内容,
+a case with neither name nor content) is ``invalid``
 and is reported with its position but not imported. Rows that are merely
 incomplete are imported as drafts, with their problems listed, as the window
 does for records typed in.

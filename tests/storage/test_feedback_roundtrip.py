@@ -231,3 +231,32 @@ def test_feedback_file_resaved_by_libreoffice_still_applies(world):
     assert (row["status"], row["feedback"], row["feedback_unit"], row["feedback_date"]) == (
         "已解决", "已完成专利布局辅导。", "国家知识产权局", "2023-06-14")
     assert len(gulou.needs.rows()) == 3
+
+
+def test_hand_filled_correction_keeps_the_citys_feedback(world):
+    """The hand-filled district sends its template again with a phone fixed and the feedback
+    columns empty (it never had them): the city's feedback stays, the phone is taken, and
+    nothing is asked. A template without the feedback columns at all changes nothing either."""
+    tmp, _gulou, city = world
+    hand_filled_template(tmp / "v1.xlsx")
+    import_files(city, tmp / "v1.xlsx")
+    haixia = CANGSHAN_NEEDS[0][0]
+    city.needs.update(by_subject(city)[haixia]["id"], {"status": "已匹配资源", "feedback": "市局已对接。"})
+    wb = openpyxl.load_workbook(tmp / "v1.xlsx")
+    ws = wb.active
+    labels = {ws.cell(row=5, column=c).value: c for c in range(1, ws.max_column + 1)}
+    ws.cell(row=6, column=labels["联系电话"], value="0591-88880000")
+    wb.save(tmp / "v2.xlsx")
+    (plan,) = import_files(city, tmp / "v2.xlsx")
+    assert plan.counts[CONFLICT] == 0
+    row = by_subject(city)[haixia]
+    assert (row["phone"], row["status"], row["feedback"]) == ("0591-88880000", "已匹配资源", "市局已对接。")
+    # The same correction with the matching columns deleted from the sheet.
+    for label in ("反馈日期", "反馈单位", "对接反馈", "匹配资源/对接单位", "办理状态"):
+        ws.delete_cols(labels[label])
+    ws.cell(row=6, column=labels["联系电话"], value="0591-88881111")
+    wb.save(tmp / "v3.xlsx")
+    (plan,) = import_files(city, tmp / "v3.xlsx")
+    assert plan.counts[CONFLICT] == 0
+    row = by_subject(city)[haixia]
+    assert (row["phone"], row["status"], row["feedback"]) == ("0591-88881111", "已匹配资源", "市局已对接。")
