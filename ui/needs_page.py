@@ -210,6 +210,12 @@ class NeedsPage(QWidget):
             filters[FEEDBACK_FILTER] = state
         self.model.set_query(search=self.search.text(), filters=filters)
 
+    def filtered_ids(self) -> list[str] | None:
+        """The needs the filters and search show, in display order; None when they show every need
+        (an export then writes the whole list)."""
+        ids = list(self.model.ids)
+        return None if len(ids) == self.store.needs.count() else ids
+
     def update_summary(self) -> None:
         counts = need_counts(self.store)
         shown = len(self.model.ids)

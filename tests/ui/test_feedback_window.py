@@ -140,3 +140,41 @@ def test_feedback_filter_colours_and_summary_line(qtbot, app_window, db_path, tm
     assert len(page.model.ids) == 2
     page.feedback_box.setCurrentIndex(page.feedback_box.findData("new"))
     assert len(page.model.ids) == 0
+
+
+def test_summary_export_takes_the_current_filter(qtbot, app_window, db_path, tmp_path, monkeypatch):
+    """汇总 → 导出汇总 Excel writes what 汇总清单's filters show: here one district."""
+    from exports.importing import import_entries, read_each
+    from ui import export_actions
+
+    store = Store.open(db_path)
+    store.set_profile(CITY)
+    files = [tmp_path / "鼓楼.xlsx", tmp_path / "台江.xlsx"]
+    district_list(files[0], "福州市鼓楼区市场监督管理局", "鼓楼区", ["甲公司", "乙公司"])
+    district_list(files[1], "福州市台江区市场监督管理局", "台江区", ["丙公司"])
+    import_entries(store, read_each(store, files), total=2)
+    store.close()
+    window = app_window()
+    page = window.consolidation_page
+    opened: dict = {}
+    monkeypatch.setattr(export_actions, "_ask_path", lambda parent, title, name, ext: tmp_path / name)
+    monkeypatch.setattr(export_actions, "offer_to_open",
+                        lambda parent, path, text: opened.update(path=path, text=text))
+    page.needs.city_box.setCurrentIndex(page.needs.city_box.findData("福州市"))
+    page.needs.district_box.setCurrentIndex(page.needs.district_box.findData("台江区"))
+    assert len(page.needs.model.ids) == 1
+    button = next(b for b in page.findChildren(type(page.feedback_button)) if b.text() == "导出汇总 Excel…")
+    button.click()
+    qtbot.waitUntil(lambda: "path" in opened, timeout=30000)
+    assert opened["text"] == "已导出需求 1 条。"
+    ws = openpyxl.load_workbook(opened["path"])["需求清单"]
+    labels = [c.value for c in ws[5]]
+    names = [r[labels.index("需求主体名称")] for r in ws.iter_rows(min_row=6, values_only=True)
+             if r[labels.index("需求主体名称")]]
+    assert names == ["丙公司"]
+    # No filter: the whole list.
+    opened.clear()
+    page.needs.city_box.setCurrentIndex(0)
+    button.click()
+    qtbot.waitUntil(lambda: "path" in opened, timeout=30000)
+    assert opened["text"] == "已导出需求 3 条。"
