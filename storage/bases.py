@@ -22,13 +22,16 @@ Runs on whatever thread owns the store.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 
 from forms.fields import Form
 from forms.identity import group_digests
 from storage.merge_state import older
 from storage.records import RecordTable
-from storage.transaction import write_transaction
+from storage.transaction import WriteFailed, write_transaction
+
+log = logging.getLogger(__name__)
 
 _KEEP = 8  # older versions remembered per group: enough for a season of exchanges
 
@@ -87,7 +90,14 @@ def mark_sent(table: RecordTable, records: Iterable[dict]) -> int:
         after = dump(bases)
         if after != before:
             updates.append((after, record["id"]))
-    if updates:
+    if not updates:
+        return 0
+    try:
         with write_transaction(table.db):
             table.db.conn.executemany(f"update [{table.table}] set owner_bases = ? where id = ?", updates)
+    except WriteFailed:
+        # The file is written and good; without the mark a reply to it is merged against the
+        # older base, which can only ask one question too many, never overwrite silently.
+        log.warning("could not record the exchange of %d records", len(updates), exc_info=True)
+        return 0
     return len(updates)

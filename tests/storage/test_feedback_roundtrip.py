@@ -260,3 +260,16 @@ def test_hand_filled_correction_keeps_the_citys_feedback(world):
     assert plan.counts[CONFLICT] == 0
     row = by_subject(city)[haixia]
     assert (row["phone"], row["status"], row["feedback"]) == ("0591-88881111", "已匹配资源", "市局已对接。")
+
+
+def test_sending_a_file_is_not_an_edit(world):
+    """Exporting records the groups as exchanged without touching updated_at (undo and the
+    edit history compare it), and an unchanged second export writes nothing."""
+    tmp, gulou, _city = world
+    before = {r["id"]: r["updated_at"] for r in gulou.needs.rows()}
+    export_needs_xlsx(gulou, tmp / "a.xlsx")
+    rows = gulou.needs.rows()
+    assert {r["id"]: r["updated_at"] for r in rows} == before
+    assert all(r["owner_bases"] and '"reporter"' in r["owner_bases"] for r in rows)
+    from storage.bases import mark_sent
+    assert mark_sent(gulou.needs, gulou.needs.rows()) == 0
