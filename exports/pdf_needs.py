@@ -41,10 +41,10 @@ from exports.pdf_common import (
 )
 from forms import NEEDS
 from forms.fields import REPORTER, Field, Kind
-from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS, summary_line
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS
 from forms.progress import Progress, check
 from forms.reference import region_label
-from storage.stats import TOTAL, CountRow, Summary, region_order_key, summary
+from storage.stats import TOTAL, CountRow, Summary, list_line, region_order_key, summary
 
 PAGE = landscape(A4)
 MARGINS = Margins(top=20 * mm, bottom=20 * mm, left=20 * mm, right=20 * mm)
@@ -217,10 +217,10 @@ def _header_block(profile: dict, fonts: FontSet, width: float, consolidated: boo
     return table
 
 
-def _summary_block(figures: Summary, count: int, fonts: FontSet, width: float) -> Table:
+def _summary_block(figures: Summary, rows: list[dict], fonts: FontSet, width: float) -> Table:
     """The summary line, and a legend showing what the row colours mean."""
     st = styles(fonts)
-    line = summary_line(count, figures.national, figures.provincial)
+    line = list_line(rows, figures)
     legend = [Paragraph(esc(LEGEND_NATIONAL), st.note), Paragraph(esc(LEGEND_PROVINCIAL), st.note)]
     table = Table([[Paragraph(esc(line), st.value), legend[0], legend[1]]],
                   colWidths=[width - 2 * 62 * mm, 62 * mm, 62 * mm])
@@ -378,7 +378,7 @@ def export_needs_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
         Paragraph(esc(title), st.title),
         _header_block(profile, fonts, width, consolidated, today),
         Spacer(1, 2 * mm),
-        _summary_block(figures, len(rows), fonts, width),
+        _summary_block(figures, rows, fonts, width),
     ]
     if consolidated:
         story += _summary_page(figures, fonts, width)

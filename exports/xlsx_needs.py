@@ -8,7 +8,7 @@ Layout of the list sheet (``SHEET_NAME``); the import relies on it:
     row 3  填报人：[value]    联系电话：[value]  填报日期：[date cell]
            each label is right-aligned in its own cell (merged over one or more
            columns), its value in the merged cells to its right (``header_cells``)
-    row 4  summary line, forms.needs.summary_line(...) (template: how-to note)
+    row 4  summary line, storage.stats.list_line(...) (template: how-to note)
     row 5  table header: 序号, [所属地区, 填报单位 when consolidated], then the
            labels of NEEDS.table_fields in order
     row 6… one need per row; 序号 renumbered 1..N; a flagged need has a fill on
@@ -33,12 +33,12 @@ from exports.meta import MetaRow, write_meta
 from forms import NEEDS
 from forms.fields import Field, Kind
 from forms.identity import record_digest
-from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
 from forms.progress import Progress, check
 from forms.reference import region_label
 from forms.rules import parse_date
 from storage.bases import mark_sent
-from storage.stats import TOTAL, CountRow, Summary, region_order_key, summary
+from storage.stats import TOTAL, CountRow, Summary, list_line, region_order_key, summary
 
 SHEET_NAME = "需求清单"
 STATS_SHEET_NAME = "汇总统计"
@@ -362,7 +362,7 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
     sheet.write_title(year, title_suffix)
     sheet.write_header_block(profile, year, today)
     figures = summary(store, rows)
-    sheet.write_note(summary_line(total, figures.national, figures.provincial))
+    sheet.write_note(list_line(rows, figures))
     sheet.write_table_header()
 
     meta_rows: list[MetaRow] = []

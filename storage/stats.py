@@ -10,7 +10,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS, STATUS_MATCHED, STATUS_SOLVED
+from forms.needs import (
+    FLAG_NATIONAL,
+    FLAG_PROVINCIAL,
+    FLAGGED_LEVELS,
+    STATUS_MATCHED,
+    STATUS_SOLVED,
+    feedback_line,
+    summary_line,
+)
 from forms.reference import regions
 from storage.store import Store
 
@@ -253,3 +261,12 @@ def need_counts(store: Store) -> NeedCounts:
     total, national, provincial, drafts, matched, solved = store.db.execute(
         sql, [FLAG_NATIONAL, FLAG_PROVINCIAL, STATUS_MATCHED, STATUS_SOLVED]).fetchone()
     return NeedCounts(total, national or 0, provincial or 0, drafts or 0, matched or 0, solved or 0)
+
+
+def list_line(rows: Sequence[dict], figures: Summary) -> str:
+    """The summary line an exported list prints: the counts, and the matching step's outcomes
+    once there are any (a progress report for the 10/30 written summary)."""
+    line = summary_line(len(rows), figures.national, figures.provincial)
+    matched = sum(1 for r in rows if r.get("status") == STATUS_MATCHED)
+    solved = sum(1 for r in rows if r.get("status") == STATUS_SOLVED)
+    return f"{line}；{feedback_line(matched, solved)}" if matched or solved else line

@@ -273,3 +273,30 @@ def test_sending_a_file_is_not_an_edit(world):
     assert all(r["owner_bases"] and '"reporter"' in r["owner_bases"] for r in rows)
     from storage.bases import mark_sent
     assert mark_sent(gulou.needs, gulou.needs.rows()) == 0
+
+
+def test_progress_report_prints_the_feedback(world):
+    """The district's list after feedback arrived, for the 10/30 written summary: the PDF prints
+    the matching columns and the outcome counts; a list without feedback leaves them out."""
+    pdftotext = require_tool("pdftotext")
+    from exports.pdf_needs import export_needs_pdf
+    from tests.tools import run_tool, squeeze
+
+    tmp, gulou, city = world
+    export_needs_pdf(gulou, tmp / "before.pdf")
+    before = squeeze(run_tool(pdftotext, tmp / "before.pdf", "-"))
+    assert "办理状态" in before and "对接反馈" not in before and "已匹配资源" not in before
+    export_needs_xlsx(gulou, tmp / "up.xlsx")
+    import_files(city, tmp / "up.xlsx")
+    yun = GULOU_NEEDS[0]["subject_name"]
+    city.needs.update(by_subject(city)[yun]["id"], {"status": "已解决", "feedback": "已完成专利布局辅导。",
+                                                    "feedback_unit": "省局", "feedback_date": "2023-06-14"})
+    ((_, down),) = export_feedback(city, tmp / "down")
+    import_files(gulou, down)
+    export_needs_pdf(gulou, tmp / "after.pdf")
+    after = squeeze(run_tool(pdftotext, tmp / "after.pdf", "-"))
+    for text in ("对接反馈", "反馈单位", "反馈日期", "已完成专利布局辅导。", "2023-06-14",
+                 squeeze("已匹配资源 0 项，已解决 1 项")):
+        assert text in after
+    ws = openpyxl.load_workbook(down)["需求清单"]
+    assert ws.cell(4, 1).value.endswith("；已匹配资源 0 项，已解决 1 项")
