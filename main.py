@@ -74,8 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("export", help="导出 Excel 或 PDF")
     with_db(sp)
-    sp.add_argument("form", choices=["needs", "cases"], help="needs=需求清单，cases=优秀案例")
-    sp.add_argument("--out", required=True, help="输出文件，扩展名 .xlsx 或 .pdf")
+    sp.add_argument("form", choices=["needs", "cases", "feedback"],
+                    help="needs=需求清单，cases=优秀案例，feedback=按填报单位导出对接反馈（每个单位一个文件）")
+    sp.add_argument("--out", required=True, help="输出文件，扩展名 .xlsx 或 .pdf；导出反馈时为输出文件夹")
+    sp.add_argument("--level", help="只导出这个协调层级的需求，如 需国家知识产权局协调、国家局、省局")
+    sp.add_argument("--city", help="只导出这个设区市的需求，如 福州市")
+    sp.add_argument("--district", help="只导出这个县（市、区）的需求，如 鼓楼区")
+    sp.add_argument("--status", help="只导出这个办理状态的需求，如 已匹配资源")
+    sp.add_argument("--unit", dest="units", action="append",
+                    help="导出反馈时只导出这个填报单位（单位名称或地区，如 福州市鼓楼区；可重复）")
     sp.add_argument("--consolidated", action="store_true", help="按地区汇总导出（需求清单）")
     sp.add_argument("--id", dest="ids", action="append", help="只导出这些案例（可重复）")
 
@@ -88,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     with_db(sp)
     sp.add_argument("paths", nargs="+", help="文件或文件夹")
     sp.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+    sp.add_argument("--include-other-units", action="store_true",
+                    help="同时导入其他单位的需求（负责汇总的单位使用；县区默认只接收本单位的需求及其反馈）")
     sp.add_argument("--password", help="设置了打开密码的文件的密码（用于本次导入的所有加密文件）")
 
     sp = sub.add_parser("backup", help="备份数据库（默认放在数据库旁的 backups 文件夹）")
@@ -156,6 +165,10 @@ def warn_before_export(store, form_id: str, ids, consolidated: bool) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.form == "feedback":
+        return cmd_export_feedback(args)
+    if args.units:
+        raise UserError("--unit 只用于导出反馈（export feedback）。")
     out = Path(args.out)
     ext = out.suffix.lower()
     if ext not in (".xlsx", ".pdf"):
@@ -169,9 +182,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             from exports.xlsx_needs import export_needs_xlsx as run
         else:
             from exports.pdf_needs import export_needs_pdf as run
-        n = run(store, out, consolidated=args.consolidated)
+        ids = selected_needs(store, args)
+        n = run(store, out, ids=ids, consolidated=args.consolidated)
         print(f"已导出需求 {n} 条：{out}")
     else:
+        if any(getattr(args, k) for k in ("level", "city", "district", "status")):
+            raise UserError("--level、--city、--district、--status 只用于导出需求清单。")
         if args.consolidated:
             raise UserError("--consolidated 只用于导出需求清单。")
         ids = args.ids
@@ -186,6 +202,50 @@ def cmd_export(args: argparse.Namespace) -> int:
             from exports.pdf_cases import export_cases_pdf as run_cases
         n = run_cases(store, out, ids=ids)
         print(f"已导出案例 {n} 个：{out}")
+    return 0
+
+
+def selected_needs(store, args: argparse.Namespace) -> list[str] | None:
+    """Ids of the needs the filters select (None: no filter, every need). Choice values are
+    read as the window reads them (国家局 → 需国家知识产权局协调)."""
+    from forms import NEEDS
+    from forms.validation import normalise
+
+    filters: dict[str, object] = {}
+    for key, field_key in (("level", "coord_level"), ("status", "status")):
+        value = getattr(args, key)
+        if value:
+            f = NEEDS.field(field_key)
+            canonical = normalise(f, value, store.choices)
+            if canonical not in store.choices.values(f.choices):
+                known = "、".join(store.choices.values(f.choices))
+                raise UserError(f"“{value}”不是{f.label}的选项。可选：{known}。")
+            filters[field_key] = canonical
+    for key in ("city", "district"):
+        if getattr(args, key):
+            filters[key] = getattr(args, key)
+    if not filters:
+        return None
+    ids = store.needs.ids(filters=filters)
+    if not ids:
+        raise UserError("没有符合筛选条件的需求，没有生成文件。请检查 --level、--city、--district、--status 的写法。")
+    return ids
+
+
+def cmd_export_feedback(args: argparse.Namespace) -> int:
+    from exports.feedback import FeedbackError, export_feedback
+
+    out = Path(args.out)
+    if out.suffix.lower() in (".xlsx", ".pdf") or (out.exists() and not out.is_dir()):
+        raise UserError(f"导出反馈时 --out 应为一个文件夹（每个填报单位一个文件），而“{out}”是文件名。")
+    store = open_store(args)
+    try:
+        written = export_feedback(store, out, args.units)
+    except FeedbackError as exc:
+        raise UserError(str(exc)) from exc
+    for unit, path in written:
+        print(f"{unit.unit}：需求 {unit.needs} 条（有反馈 {unit.with_feedback} 条）→ {path}")
+    print(f"已导出 {len(written)} 个单位的反馈文件到“{out}”。")
     return 0
 
 
@@ -251,10 +311,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  冲突 {summary.kept} 条保留了本地版本；如需采用导入的版本，请在窗口中导入并逐条选择。")
 
     if args.dry_run:
-        for item in preview_files(store, files):
+        for item in preview_files(store, files, include_other_units=args.include_other_units):
             report(item.path, item.plan, None, item.error)
     else:
-        import_entries(store, read_each(store, files), on_file=report)
+        import_entries(store, read_each(store, files), on_file=report, include_other_units=args.include_other_units)
     return 1 if failed or missing else 0
 
 

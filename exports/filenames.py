@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-_TITLES = {"needs": "万里行需求清单", "cases": "万里行优秀案例推荐表"}
+_TITLES = {"needs": "万里行需求清单", "cases": "万里行优秀案例推荐表", "feedback": "万里行需求反馈"}
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 

@@ -107,10 +107,12 @@ def read_each(store: Store, files: list[Path], progress: Progress | None = None)
         progress.update(len(files), len(files), "完成")
 
 
-def preview_files(store: Store, files: list[Path], progress: Progress | None = None) -> list[FilePreview]:
+def preview_files(store: Store, files: list[Path], progress: Progress | None = None,
+                  include_other_units: bool = False) -> list[FilePreview]:
     """What importing ``files`` in this order would do, each file planned against what the files
-    before it would leave. Writes nothing."""
-    session = MergeSession(store)
+    before it would leave. Writes nothing. A unit that does not consolidate takes only its own
+    records unless ``include_other_units``."""
+    session = MergeSession(store, include_other_units)
     out: list[FilePreview] = []
     for path, result, error in read_each(store, files, progress):
         if result is None:
@@ -122,13 +124,13 @@ def preview_files(store: Store, files: list[Path], progress: Progress | None = N
 
 def import_entries(store: Store, entries: Iterable[Entry], decisions: Mapping[str, Mapping[str, str]] | None = None,
                    default: str = "keep_mine", progress: Progress | None = None, total: int = 0,
-                   on_file: Callable[[Path, ImportPlan | None, BatchSummary | None, str], None] | None = None
-                   ) -> list[BatchSummary]:
+                   on_file: Callable[[Path, ImportPlan | None, BatchSummary | None, str], None] | None = None,
+                   include_other_units: bool = False) -> list[BatchSummary]:
     """Import files in order: each planned against the database as the files before it left it,
     then written in its own transaction. ``decisions`` is {file path: {row key: decision}};
     conflicts without one keep ``default``. ``on_file(path, plan, summary, error)`` is told each
     file's outcome (the command line prints it)."""
-    session = MergeSession(store)
+    session = MergeSession(store, include_other_units)
     summaries: list[BatchSummary] = []
     for n, (path, result, error) in enumerate(entries):
         check(progress)
@@ -147,8 +149,10 @@ def import_entries(store: Store, entries: Iterable[Entry], decisions: Mapping[st
 
 
 def apply_previews(store: Store, previews: list[FilePreview], decisions: Mapping[str, Mapping[str, str]] | None = None,
-                   default: str = "keep_mine", progress: Progress | None = None) -> list[str]:
+                   default: str = "keep_mine", progress: Progress | None = None,
+                   include_other_units: bool = False) -> list[str]:
     """Import every readable file of a preview; returns one Chinese summary line per file."""
     readable = [(p.path, p.result, "") for p in previews if p.result is not None]
-    summaries = import_entries(store, readable, decisions, default, progress, len(readable))
+    summaries = import_entries(store, readable, decisions, default, progress, len(readable),
+                               include_other_units=include_other_units)
     return [s.text for s in summaries]

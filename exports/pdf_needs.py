@@ -40,11 +40,11 @@ from exports.pdf_common import (
     styles,
 )
 from forms import NEEDS
-from forms.fields import Field, Kind
-from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS, summary_line
+from forms.fields import REPORTER, Field, Kind
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS
 from forms.progress import Progress, check
 from forms.reference import region_label
-from storage.stats import TOTAL, CountRow, Summary, region_order_key, summary
+from storage.stats import TOTAL, CountRow, Summary, list_line, region_order_key, summary
 
 PAGE = landscape(A4)
 MARGINS = Margins(top=20 * mm, bottom=20 * mm, left=20 * mm, right=20 * mm)
@@ -107,18 +107,29 @@ def _columns(fields: Sequence[Field], consolidated: bool, count: int, body: Line
             minimum = body.width("9" * 18) + pad
         elif f.kind == Kind.PHONE:
             minimum = body.width("0591-87530216") + pad
+        elif f.kind == Kind.DATE:
+            minimum = body.width("2023-06-12") + pad
+        elif f.kind in (Kind.TEXT, Kind.LONGTEXT):  # a column of one or two characters reads as noise
+            minimum = head.width("需求主体") + pad
         if len(f.label) <= 4:  # a short header such as 联系人 reads badly when broken
             minimum = max(minimum, head.width(f.label) + pad)
+        if "/" in f.label:  # “匹配资源/对接单位” breaks at the slash, each half on one line
+            minimum = max(minimum, *(head.width(part + "/") + pad for part in f.label.split("/")))
         if "（" in f.label[1:]:
             minimum = max(minimum, head.width(f.label[f.label.index("（", 1):]) + pad)
         specs.append((f.label, f.width, _align(f), minimum, f.kind in (Kind.TEXT, Kind.LONGTEXT)))
     unit = total_width / sum(s[1] for s in specs)
     widths = [max(s[1] * unit, s[3]) for s in specs]
-    excess = sum(widths) - total_width
-    flexible = [i for i, s in enumerate(specs) if s[4] and widths[i] > s[3]]
-    flex_total = sum(widths[i] - specs[i][3] for i in flexible) or 1
-    for i in flexible:  # shrink in proportion to what each can spare
-        widths[i] -= excess * (widths[i] - specs[i][3]) / flex_total
+    # Shrink the text columns in proportion to their declared widths, none below its minimum,
+    # so 需求内容 stays the widest column however many columns the table has.
+    for _ in range(len(specs)):
+        excess = sum(widths) - total_width
+        flexible = [i for i, s in enumerate(specs) if s[4] and widths[i] > s[3] + 0.01]
+        if excess <= 0.01 or not flexible:
+            break
+        weight = sum(specs[i][1] for i in flexible)
+        for i in flexible:
+            widths[i] = max(specs[i][3], widths[i] - excess * specs[i][1] / weight)
     return [Column(s[0], w, s[2]) for s, w in zip(specs, widths, strict=True)]
 
 
@@ -126,6 +137,8 @@ def _header_cell(label: str, width: float, head: LineBreaker) -> TextBlock:
     # Break "协调层级（重点标注）" before the bracket rather than inside it.
     if "（" in label[1:] and head.width(label) > width - 2 * CellPadding:
         label = label.replace("（", "\n（", 1)
+    if "/" in label and head.width(label) > width - 2 * CellPadding:
+        label = label.replace("/", "/\n", 1)
     return TextBlock(label, head, "CENTER")
 
 
@@ -204,10 +217,10 @@ def _header_block(profile: dict, fonts: FontSet, width: float, consolidated: boo
     return table
 
 
-def _summary_block(figures: Summary, count: int, fonts: FontSet, width: float) -> Table:
+def _summary_block(figures: Summary, rows: list[dict], fonts: FontSet, width: float) -> Table:
     """The summary line, and a legend showing what the row colours mean."""
     st = styles(fonts)
-    line = summary_line(count, figures.national, figures.provincial)
+    line = list_line(rows, figures)
     legend = [Paragraph(esc(LEGEND_NATIONAL), st.note), Paragraph(esc(LEGEND_PROVINCIAL), st.note)]
     table = Table([[Paragraph(esc(line), st.value), legend[0], legend[1]]],
                   colWidths=[width - 2 * 62 * mm, 62 * mm, 62 * mm])
@@ -326,6 +339,19 @@ def _summary_page(figures: Summary, fonts: FontSet, width: float) -> list[Flowab
 
 # ---- the export ------------------------------------------------------------------------
 
+def printed_fields(rows: Sequence[dict]) -> list[Field]:
+    """The table's columns on paper: every table field, except that the matching step's
+    fields other than 办理状态 are left out while no exported need has one filled in.
+    A list sent up before 6/1 has no feedback yet, and A4 landscape has no room for
+    five empty columns beside 需求内容; a progress report with feedback prints them."""
+    out = []
+    for f in NEEDS.table_fields:
+        if f.owner != REPORTER and not f.default and not any(r.get(f.key) for r in rows):
+            continue
+        out.append(f)
+    return out
+
+
 def export_needs_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
                      progress: Progress | None = None, consolidated: bool = False,
                      today: dt.date | None = None) -> int:
@@ -352,13 +378,13 @@ def export_needs_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
         Paragraph(esc(title), st.title),
         _header_block(profile, fonts, width, consolidated, today),
         Spacer(1, 2 * mm),
-        _summary_block(figures, len(rows), fonts, width),
+        _summary_block(figures, rows, fonts, width),
     ]
     if consolidated:
         story += _summary_page(figures, fonts, width)
         story += [PageBreak(), Paragraph("二、需求明细", st.heading)]
     story.append(Spacer(1, 2 * mm))
-    story.append(_needs_table(rows, NEEDS.table_fields, consolidated, fonts, width, height, progress))
+    story.append(_needs_table(rows, printed_fields(rows), consolidated, fonts, width, height, progress))
     build_pdf(path, story, PAGE, MARGINS, fonts, title=title, author=clean_text(profile.get("unit")),
               subject=NEEDS.title)
     if progress is not None:

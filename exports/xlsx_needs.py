@@ -8,7 +8,7 @@ Layout of the list sheet (``SHEET_NAME``); the import relies on it:
     row 3  填报人：[value]    联系电话：[value]  填报日期：[date cell]
            each label is right-aligned in its own cell (merged over one or more
            columns), its value in the merged cells to its right (``header_cells``)
-    row 4  summary line, forms.needs.summary_line(...) (template: how-to note)
+    row 4  summary line, storage.stats.list_line(...) (template: how-to note)
     row 5  table header: 序号, [所属地区, 填报单位 when consolidated], then the
            labels of NEEDS.table_fields in order
     row 6… one need per row; 序号 renumbered 1..N; a flagged need has a fill on
@@ -33,12 +33,13 @@ from exports.meta import MetaRow, write_meta
 from forms import NEEDS, PROFILE
 from forms.fields import Field, Kind
 from forms.identity import record_digest
-from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, summary_line
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
 from forms.progress import Progress, check
 from forms.reference import region_label
 from forms.rules import parse_date
 from forms.validation import problems
-from storage.stats import TOTAL, CountRow, Summary, region_order_key, summary
+from storage.bases import mark_sent
+from storage.stats import TOTAL, CountRow, Summary, list_line, region_order_key, summary
 
 SHEET_NAME = "需求清单"
 ANNEX = "附件1"  # printed above the title, as in the PDF
@@ -146,8 +147,8 @@ class NeedsSheet:
             ws.column_dimensions[get_column_letter(i)].width = round(c.width, 1)
 
     # ---- top of the sheet --------------------------------------------------
-    def write_title(self, year: int) -> None:
-        title = f"{year}年{NEEDS.title}" + ("（汇总）" if self.consolidated else "")
+    def write_title(self, year: int, suffix: str = "") -> None:
+        title = f"{year}年{NEEDS.title}" + ("（汇总）" if self.consolidated else suffix)
         xc.put_text(xc.merge(self.ws, TITLE_ROW, 1, TITLE_ROW, self.ncols, xc.Styles.TITLE), title)
         self.ws.row_dimensions[TITLE_ROW].height = 36
 
@@ -359,14 +360,17 @@ def write_stats(wb: Workbook, figures: Summary, year: int) -> Worksheet:
 
 def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
                       progress: Progress | None = None, consolidated: bool = False,
-                      today: dt.date | None = None) -> int:
+                      today: dt.date | None = None, profile: dict | None = None, title_suffix: str = "") -> int:
     """Write the needs list to ``path``; returns the number of needs written.
 
+    ``profile`` overrides the header block (a feedback file names the unit it goes to).
+    The needs written become the base of the next exchange (storage.bases.mark_sent): a
+    reply built on this file changes only what its sender changed.
     Runs on a worker thread (pass a Store opened on that thread); ``progress``
     is reported every few hundred rows and checked for 取消.
     """
     check(progress)
-    profile = store.profile()
+    profile = profile if profile is not None else store.profile()
     year = xc.profile_year(profile)
     rows = store.needs.rows() if ids is None else store.needs.rows(ids)
     if consolidated:
@@ -381,10 +385,10 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
     ws = wb.active
     ws.title = SHEET_NAME
     sheet = NeedsSheet(wb, ws, styles, lists, consolidated)
-    sheet.write_title(year)
+    sheet.write_title(year, title_suffix)
     sheet.write_header_block(profile, year, today)
     figures = summary(store, rows)
-    sheet.write_note(summary_line(total, figures.national, figures.provincial))
+    sheet.write_note(list_line(rows, figures))
     sheet.write_table_header()
 
     meta_rows: list[MetaRow] = []
@@ -402,4 +406,6 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
     if consolidated:
         write_stats(wb, figures, year)
     write_meta(wb, xc.export_meta("needs", profile, meta_rows, consolidated, year))
-    return xc.finish(wb, path, total, progress)
+    written = xc.finish(wb, path, total, progress)
+    mark_sent(store.needs, rows)
+    return written

@@ -28,6 +28,7 @@ class Kind(StrEnum):
 
 # Kinds whose values are identifiers written with digits, never quantities.
 IDENTIFIER_KINDS = frozenset({Kind.PHONE, Kind.CREDIT_CODE})
+REPORTER = "reporter"  # the owner group of what the reporting unit writes
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class Field:
     # An identifier of a TEXT field (a licence number, an ID card number): digits that are
     # not a quantity. Phones and credit codes are identifiers by their kind already.
     identifier: bool = False
+    # Who may change the field through a file: a key of ``Form.owners``. A file's changes to
+    # one owner group never touch another group (forms.identity.group_digest compares groups).
+    owner: str = REPORTER
 
     @property
     def is_choice(self) -> bool:
@@ -80,6 +84,12 @@ class Form:
     # Where a record's region comes from: its own fields (a case names its region) or,
     # when False, the unit that reported it (a need inherits the unit's city and district).
     region_in_fields: bool = False
+    # Owner groups, in order: group key -> who owns it, in words the officer reads. The
+    # reporting unit owns ``REPORTER``; a form may name other owners (the matcher of a need).
+    owners: dict[str, str] = field(default_factory=lambda: {REPORTER: "填报单位"})
+    # A unit that does not consolidate (a district) takes from files only its own records of
+    # this form, and other units' are left out (a city's list sent down carries everyone's).
+    own_records_only: bool = False
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -94,6 +104,14 @@ class Form:
     @property
     def table_fields(self) -> list[Field]:
         return [f for f in self.fields if f.in_table]
+
+    def owner_fields(self, owner: str) -> list[Field]:
+        return [f for f in self.fields if f.owner == owner]
+
+    @property
+    def owner_groups(self) -> list[str]:
+        """Owner groups that have fields, reporting unit first."""
+        return [o for o in self.owners if any(f.owner == o for f in self.fields)]
 
     def group_fields(self, group: str) -> list[Field]:
         return [f for f in self.fields if f.group == group]

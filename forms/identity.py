@@ -28,6 +28,26 @@ def record_digest(form: Form, record: Mapping[str, object]) -> str:
     return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def group_digest(form: Form, record: Mapping[str, object], owner: str) -> str:
+    """A short hash of one owner group's values (``Form.owners``): equal digests mean that
+    side's part of the record is equal. A field's default counts as blank, so a file
+    with an empty 办理状态 column equals a record still 待对接."""
+    values = []
+    for f in form.owner_fields(owner):
+        v = record.get(f.key)
+        if isinstance(v, str):
+            v = v.strip()
+        if v is None or v == "" or (f.default is not None and v == f.default):
+            v = ""
+        values.append(v)
+    blob = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def group_digests(form: Form, record: Mapping[str, object]) -> dict[str, str]:
+    return {owner: group_digest(form, record, owner) for owner in form.owner_groups}
+
+
 def subject_key(name: str) -> str:
     """Enterprise name folded for duplicate detection: width, spaces, brackets and
     the company-form suffix (有限公司 / 有限责任公司 ...) do not count."""

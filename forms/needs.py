@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from forms.fields import Field, Form, Kind
+from forms.fields import REPORTER, Field, Form, Kind
+
+# The owner group of the matching step (6/1–6/15): written by whoever matched the need,
+# the city or the province, never by the reporting unit's files.
+MATCHER = "matcher"
 
 NEEDS = Form(
     id="needs",
@@ -26,10 +30,15 @@ NEEDS = Form(
         Field("contact", "联系人", max_len=30, width=9),
         Field("phone", "联系电话", Kind.PHONE, max_len=60, width=15, header_aliases=("电话", "联系方式")),
         Field("remark", "备注", max_len=500, width=14),
-        Field("status", "办理状态", Kind.CHOICE, choices="statuses", default="待对接", width=10,
+        Field("status", "办理状态", Kind.CHOICE, choices="statuses", default="待对接", width=10, owner=MATCHER,
               header_aliases=("状态", "对接状态")),
-        Field("feedback", "对接反馈", Kind.LONGTEXT, max_len=2000, width=24,
-              header_aliases=("反馈", "对接情况", "反馈情况")),
+        Field("matched_resource", "匹配资源/对接单位", max_len=200, width=14, owner=MATCHER,
+              header_aliases=("匹配资源", "对接单位", "匹配资源（对接单位）", "对接资源", "匹配的资源")),
+        Field("feedback", "对接反馈", Kind.LONGTEXT, max_len=2000, width=20, owner=MATCHER,
+              header_aliases=("反馈", "对接情况", "反馈情况", "反馈意见")),
+        Field("feedback_unit", "反馈单位", Kind.CHOICE_FREE, choices="feedback_units", max_len=60, width=9,
+              owner=MATCHER, header_aliases=("反馈部门",)),
+        Field("feedback_date", "反馈日期", Kind.DATE, width=10, owner=MATCHER, header_aliases=("反馈时间",)),
     ),
     noun="需求",
     short_title="需求清单",
@@ -37,6 +46,8 @@ NEEDS = Form(
     subject_field="subject_name",
     hint_fields=("subject_name", "content", "credit_code", "category"),
     required_any=("subject_name", "content"),
+    owners={REPORTER: "填报单位", MATCHER: "对接单位"},
+    own_records_only=True,
 )
 
 # The coordination levels that the list exists to make stand out.
@@ -47,3 +58,13 @@ FLAGGED_LEVELS = (FLAG_NATIONAL, FLAG_PROVINCIAL)
 
 def summary_line(total: int, national: int, provincial: int) -> str:
     return f"共 {total} 项，需国家局协调 {national} 项，需省局协调 {provincial} 项"
+
+
+# The matching step's outcomes that the summary line counts (values of the ``statuses`` list).
+STATUS_MATCHED = "已匹配资源"
+STATUS_SOLVED = "已解决"
+STATUS_UNSOLVABLE = "无法解决"
+
+
+def feedback_line(matched: int, solved: int) -> str:
+    return f"已匹配资源 {matched} 项，已解决 {solved} 项"

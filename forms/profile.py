@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from forms.fields import Field, Form, Kind
+from forms.reference import fold
 
 PROFILE = Form(
     id="profile",
@@ -17,3 +18,20 @@ PROFILE = Form(
         Field("report_date", "填报日期", Kind.DATE, placeholder="留空则导出时用当天日期"),
     ),
 )
+
+
+def consolidates(profile: dict) -> bool:
+    """True for a unit that gathers other units' records (a city or the province); a district
+    (or county) keeps only its own, and takes from files the feedback on them."""
+    return not profile.get("district")
+
+
+def is_own(profile: dict, unit: str, city: str, district: str) -> bool:
+    """Whether a record reported by ``unit`` in ``city``/``district`` is this profile's own.
+    A record naming no unit and no region is taken to be the unit's own (a colleague's
+    sheet without a header)."""
+    if not unit and not city and not district:
+        return True
+    if unit and profile.get("unit") and fold(unit) == fold(str(profile["unit"])):
+        return True
+    return bool(district) and district == profile.get("district") and (not city or city == profile.get("city"))

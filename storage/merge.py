@@ -19,20 +19,30 @@ Identity — which record here an incoming row is:
      the key of its current values, so importing the same hand-filled file twice
      adds nothing even after the supervisor corrected a record here.
 
-Classification of a matched row (``digest`` = forms.identity.record_digest of the visible fields):
-  identical  the incoming values equal the record here, or equal what was last
-             imported for it (the colleague changed nothing; edits made here stay);
-  changed    the values differ and the record here is untouched since it was
-             imported (its digest still equals ``import_digest``) → update it;
-  conflict   the values differ and the record here was edited since, was entered
-             here, or was deleted here → the officer decides: keep mine / take
-             theirs / keep both.
+Classification of a matched row, owner group by owner group (``Form.owners``: for a need
+the reporting unit's content and the matcher's 办理状态/匹配资源/对接反馈/反馈单位/反馈日期;
+digests by forms.identity.group_digest, bases in storage/bases.py):
+  same       the file's group equals the record's here;
+  keep       the file carries a version of the group already exchanged (its sender did not
+             change it since), or an older one: the group here stays, no question asked;
+  take       the sender changed the group and it is unchanged here since the last
+             exchange → the group is updated;
+  conflict   both sides changed the same group since the last exchange (or the record
+             was deleted here) → the officer decides: keep mine / take theirs / keep both.
+The record is a conflict when any group is, else changed when any group takes, else
+identical; keeping mine still takes the groups only the sender changed. A record with no
+base yet (entered here, or imported before bases were kept) follows the whole-record rules:
+identical when the values equal what was last imported, changed when the record is
+untouched since its import, and a group still blank here takes what arrives.
 A matched row whose version (the record's time in an app export, else the time
 the file was saved) is older than the version already imported or declined is
 ``identical`` too: an older copy never overwrites a newer one and never asks
 again, whichever order the files arrive in.
-An unmatched row is ``new``; a row that cannot be a record at all (a need with
-neither 需求主体名称 nor 需求内容, a case with neither name nor content) is ``invalid``
+An unmatched row is ``new`` — unless the database does not consolidate (its profile names a
+district) and the row is another unit's: then it is left out and counted (``plan.other_units``,
+“其他单位的需求 N 条，不导入”) unless the session was made with ``include_other_units``.
+A row that cannot be a record at all (a need with neither 需求主体名称 nor 需求内容,
+a case with neither name nor content) is ``invalid``
 and is reported with its position but not imported. Rows that are merely
 incomplete are imported as drafts, with their problems listed, as the window
 does for records typed in.
@@ -48,11 +58,13 @@ from collections.abc import Mapping
 
 from forms import FORMS
 from forms.fields import Form
-from forms.identity import record_digest, record_key, subject_key
+from forms.identity import group_digest, group_digests, record_digest, record_key, subject_key
 from forms.incoming import IncomingRow, ReadResult
+from forms.profile import consolidates, is_own
 from forms.progress import Progress, check
 from forms.reference import ChoiceLists, fold, region_in_text
 from forms.validation import normalise, problems
+from storage import bases as owner_bases
 from storage.merge_apply import apply_plan, history, table_of, undo_batch
 from storage.merge_model import (
     CHANGED,
@@ -85,6 +97,9 @@ __all__ = [
     "MergeError", "MergeSession", "PlanItem", "UndoSummary", "apply", "history", "preview", "undo_batch",
 ]
 
+# How one owner group of a matched row relates to the record here (storage/bases.py).
+SAME, KEEP, TAKE = "same", "keep", "take"
+
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _SIMILAR = 0.6  # difflib ratio above which two needs' contents count as “similar”
 _MAX_HINTS_PER_ROW = 3
@@ -112,8 +127,12 @@ class MergeSession:
     transaction and the state follows the database.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, include_other_units: bool = False) -> None:
         self.store = store
+        # A unit that does not consolidate (a district) takes only its own records from a file;
+        # other units' records are counted and left out unless this is set.
+        profile = store.profile()
+        self.own_only = None if include_other_units or consolidates(profile) else profile
         self._states: dict[str, MergeState] = {}
         self._seen_hashes: dict[str, str] = {}  # file hash -> name of the first file of this import
 
@@ -126,7 +145,8 @@ class MergeSession:
         """What importing ``result`` would do now. With ``simulate`` (a preview), the
         state then holds what it would write with the default decisions."""
         state = self.state(result.form_id)
-        plan = _plan(self.store, state, result, progress)
+        own_only = self.own_only if state.form.own_records_only else None
+        plan = _plan(self.store, state, result, progress, own_only)
         twin = self._seen_hashes.setdefault(result.file_hash, result.file_name)
         if twin != result.file_name:
             plan.warnings.insert(0, f"与本次导入的另一个文件“{twin}”内容完全相同，不会重复导入。")
@@ -140,9 +160,10 @@ class MergeSession:
         return apply_plan(self.store, plan, self.state(plan.form_id), decisions, default, progress)
 
 
-def preview(store: Store, result: ReadResult, progress: Progress | None = None) -> ImportPlan:
+def preview(store: Store, result: ReadResult, progress: Progress | None = None,
+            include_other_units: bool = False) -> ImportPlan:
     """What importing one file would do. Reads the database, writes nothing."""
-    return MergeSession(store).plan(result, progress, simulate=False)
+    return MergeSession(store, include_other_units).plan(result, progress, simulate=False)
 
 
 def apply(store: Store, plan: ImportPlan, decisions: Mapping[str, str] | None = None, default: str = KEEP_MINE,
@@ -151,7 +172,8 @@ def apply(store: Store, plan: ImportPlan, decisions: Mapping[str, str] | None = 
     return MergeSession(store).apply(plan, decisions, default, progress)
 
 
-def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progress | None) -> ImportPlan:
+def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progress | None,
+          own_only: dict | None = None) -> ImportPlan:
     form = FORMS[result.form_id]
     choices = store.choices
     header = result.header
@@ -177,6 +199,9 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
                                        reason=reason))
             continue
         local_id = _match(row, incoming, nk, state, claimed)
+        if local_id is None and own_only is not None and not is_own(own_only, unit, city, district):
+            plan.other_units += 1
+            continue
         if local_id is None:
             values = {f.key: incoming.get(f.key, defaults.get(f.key)) for f in form.fields}
             insert_id = row.id if row.id and row.id not in state.rows and row.id not in new_ids else new_id()
@@ -193,6 +218,9 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
         plan.items.append(item)
     if form.hint_fields:
         plan.duplicates = _duplicates(plan, state)
+    if plan.other_units:
+        plan.warnings.append(f"其他单位的{form.noun} {plan.other_units:,} 条，不导入。本单位只接收自己的{form.noun}及其对接反馈；"
+                             f"如本单位负责汇总，请选择“同时导入其他单位的{form.noun}”。")
     stale = sum(1 for i in plan.items if i.status == IDENTICAL and i.reason.startswith("导入文件中的这条"))
     if stale:
         plan.warnings.append(f"有 {stale} 条{form.noun}比已导入的版本旧，保留较新的版本，不会导入。")
@@ -294,39 +322,83 @@ def _recognisable(form: Form, known: dict, incoming: dict) -> bool:
 
 def _compare(form: Form, row: IncomingRow, incoming: dict, local: dict, unit: str, city: str, district: str,
              nk: str, version: str, choices: ChoiceLists) -> PlanItem:
+    """Classify a matched row owner group by owner group (see storage/bases.py), then the
+    record: a conflict in any group makes a conflict, else a change in any group a change."""
     local_values = {f.key: local.get(f.key) for f in form.fields}
-    merged = {**local_values, **incoming}
-    digest = record_digest(form, merged)
+    incoming_all = {**local_values, **incoming}
     local_digest = record_digest(form, local_values)
-    item = PlanItem(row, IDENTICAL, merged, unit, city, district, nk, digest, local_id=local["id"],
-                    local_digest=local_digest, version=version, problems=problems(form, merged, choices))
+    bases = owner_bases.load(local.get("owner_bases"))
     deleted = bool(local.get("deleted_at"))
-    stored = local.get("import_digest") or ""
+    verdicts: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    for owner in form.owner_groups:
+        verdicts[owner], reasons[owner] = _group_verdict(form, owner, local, local_values, incoming_all, bases,
+                                                         version, deleted)
+    moving = {o for o, v in verdicts.items() if v in (TAKE, CONFLICT)}
+    merged = dict(local_values)
+    for f in form.fields:
+        if f.owner in moving:
+            merged[f.key] = incoming_all[f.key]
+    item = PlanItem(row, IDENTICAL, merged, unit, city, district, nk, record_digest(form, incoming_all),
+                    local_id=local["id"], local_digest=local_digest, version=version,
+                    problems=problems(form, merged, choices))
+    item.groups = verdicts
+    item.group_digests = group_digests(form, incoming_all)
     item.diffs = [FieldDiff(f.key, f.label, local_values[f.key], merged[f.key])
                   for f in form.fields if not _same(local_values[f.key], merged[f.key])]
-    if digest == local_digest:
-        item.reason = "本地已删除这条记录，导入的内容与删除前相同，保持删除。" if deleted else "内容相同。"
-        return item
-    if digest == stored:
-        item.reason = ("对方没有修改这条记录，本地已删除，保持删除。" if deleted
-                       else "对方没有修改这条记录，本地所做的修改保留。")
-        return item
-    if older(version, local.get("source_updated_at")):
-        item.reason = (f"导入文件中的这条{form.noun}（{_when_text(version)}）比已导入的版本"
-                       f"（{_when_text(local['source_updated_at'])}）旧，保留较新的版本。")
-        return item
-    if local.get("origin") == "import" and stored == local_digest and not deleted:
+    conflicts = [o for o, v in verdicts.items() if v == CONFLICT]
+    takes = [o for o, v in verdicts.items() if v == TAKE]
+    if conflicts:
+        item.status = CONFLICT
+        item.reason = reasons[conflicts[0]]
+        if len(form.owner_groups) > 1:
+            item.reason += "（" + "、".join(f"{form.owners[o]}负责的字段" for o in conflicts) + "）"
+    elif takes:
         item.status = CHANGED
-        item.reason = "对方修改了这条记录，本地未改动过，将更新为对方的内容。"
-        return item
-    item.status = CONFLICT
-    if deleted:
-        item.reason = "本地已删除这条记录，但对方修改了它。"
-    elif local.get("origin") != "import":
-        item.reason = "这条记录是本地录入的，导入文件中的内容与它不同。"
+        item.reason = reasons[takes[0]]
+        if len(form.owner_groups) > 1 and len(takes) < len(form.owner_groups):
+            item.reason += "（只更新" + "、".join(f"{form.owners[o]}负责的字段" for o in takes) + "）"
     else:
-        item.reason = "本地在上次导入后修改过这条记录，对方也修改了它。"
+        item.reason = next((reasons[o] for o in form.owner_groups if verdicts[o] != SAME), reasons[form.owner_groups[0]])
     return item
+
+
+def _group_verdict(form: Form, owner: str, local: dict, local_values: dict, incoming_all: dict,
+                   bases: dict, version: str, deleted: bool) -> tuple[str, str]:
+    theirs = group_digest(form, incoming_all, owner)
+    mine = group_digest(form, local_values, owner)
+    if theirs == mine:
+        return SAME, ("本地已删除这条记录，导入的内容与删除前相同，保持删除。" if deleted else "内容相同。")
+    unchanged_there = ("对方没有修改这条记录，本地已删除，保持删除。" if deleted
+                       else "对方没有修改这条记录，本地所做的修改保留。")
+    base = owner_bases.base_of(bases, owner)
+    if base is not None:
+        if owner_bases.seen_before(bases, owner, theirs):
+            return KEEP, unchanged_there
+        group_version = bases.get(owner, {}).get("v")
+        if older(version, group_version):
+            return KEEP, (f"导入文件中的这条{form.noun}（{_when_text(version)}）比已导入的版本"
+                          f"（{_when_text(group_version)}）旧，保留较新的版本。")
+        if mine == base and not deleted:
+            return TAKE, "对方修改了这条记录，本地未改动过，将更新为对方的内容。"
+        return CONFLICT, ("本地已删除这条记录，但对方修改了它。" if deleted
+                          else "本地在上次导入后修改过这条记录，对方也修改了它。")
+    # No base yet: a record entered here, or imported before bases were kept.
+    stored = local.get("import_digest") or ""
+    if stored and record_digest(form, incoming_all) == stored:
+        return KEEP, unchanged_there
+    if older(version, local.get("source_updated_at")):
+        return KEEP, (f"导入文件中的这条{form.noun}（{_when_text(version)}）比已导入的版本"
+                      f"（{_when_text(local['source_updated_at'])}）旧，保留较新的版本。")
+    if local.get("origin") == "import" and stored == record_digest(form, local_values) and not deleted:
+        return TAKE, "对方修改了这条记录，本地未改动过，将更新为对方的内容。"
+    if not deleted and mine == group_digest(form, {}, owner):
+        return TAKE, f"本地还没有填写{form.owners[owner]}负责的字段，将采用对方填写的内容。"
+    if deleted:
+        return CONFLICT, "本地已删除这条记录，但对方修改了它。"
+    if local.get("origin") != "import":
+        return CONFLICT, "这条记录是本地录入的，导入文件中的内容与它不同。"
+    return CONFLICT, "本地在上次导入后修改过这条记录，对方也修改了它。"
 
 
 def _when_text(text: str) -> str:

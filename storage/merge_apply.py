@@ -12,8 +12,10 @@ import json
 from collections.abc import Mapping
 
 from forms import FORMS
-from forms.identity import record_digest, record_key
+from forms.fields import REPORTER, Form
+from forms.identity import group_digests, record_digest, record_key
 from forms.progress import Progress, check
+from storage import bases as owner_bases
 from storage.merge_model import (
     CHANGED,
     CONFLICT,
@@ -83,7 +85,9 @@ class _Writer:
     def insert(self, item: PlanItem, record_id: str) -> None:
         values = {k: item.values.get(k) for k in self.form.keys}
         row = {**values, **self._owner(item), **self._provenance(item),
-               "import_digest": record_digest(self.form, values), "natural_key": item.natural_key}
+               "import_digest": record_digest(self.form, values), "natural_key": item.natural_key,
+               "owner_bases": owner_bases.fresh(self.form, values, item.version),
+               "feedback_at": self.stamp if _has_feedback(self.form, values) else None}
         self.inserts.append(row)
         self.insert_ids.append(record_id)
         self.written[record_id] = {**row, "id": record_id, "origin": "import", "deleted_at": None}
@@ -97,10 +101,32 @@ class _Writer:
         self.updates.append((local["id"], changes, touch, undelete))
         self.written[local["id"]] = {**local, **changes, **({"deleted_at": None} if undelete else {})}
 
-    def update(self, item: PlanItem, local: dict) -> None:
-        """Take the incoming values (a changed record, or a conflict resolved “take theirs”)."""
-        values = {k: item.values.get(k) for k in self.form.keys}
-        changes = {**values, **self._provenance(item), "import_digest": record_digest(self.form, values)}
+    def _bases(self, item: PlanItem, local: dict) -> str:
+        """The record's bases after this file: every group the file carried is now held by
+        both sides (taken, equal, or seen and declined)."""
+        bases = owner_bases.load(local.get("owner_bases"))
+        for owner, digest in (item.group_digests or group_digests(self.form, item.values)).items():
+            verdict = item.groups.get(owner)
+            # A group kept because the sender had not changed it keeps its base; any other
+            # group's incoming version is now the last exchanged one.
+            if verdict == "keep" and owner_bases.base_of(bases, owner) is not None:
+                continue
+            moved = verdict in ("take", "conflict")
+            owner_bases.exchanged(bases, owner, digest, item.version if moved else None)
+        return owner_bases.dump(bases)
+
+    def update(self, item: PlanItem, local: dict, owners: set[str] | None = None) -> None:
+        """Take the incoming values of ``owners``' groups (None: every group the plan moves —
+        a changed record, or a conflict resolved “take theirs”)."""
+        if owners is None:
+            values = {k: item.values.get(k) for k in self.form.keys}
+        else:
+            values = {f.key: (item.values.get(f.key) if f.owner in owners else local.get(f.key))
+                      for f in self.form.fields}
+        changes = {**values, **self._provenance(item), "import_digest": item.digest,
+                   "owner_bases": self._bases(item, local)}
+        if any(f.owner != REPORTER and not _same(local.get(f.key), values.get(f.key)) for f in self.form.fields):
+            changes["feedback_at"] = self.stamp  # shown under 新反馈 until the officer has looked
         if local.get("origin") == "import":
             changes.update({k: v for k, v in self._owner(item).items() if v})
             changes["natural_key"] = item.natural_key
@@ -112,10 +138,11 @@ class _Writer:
     def reconcile(self, item: PlanItem, local: dict) -> None:
         """Remember that their version was seen and declined, so importing the same file
         again finds nothing new instead of asking again, and older copies are recognised."""
-        if local.get("import_digest") == item.digest:
+        bases = self._bases(item, local)
+        if local.get("import_digest") == item.digest and (local.get("owner_bases") or "") == bases:
             return
-        changes = {"import_digest": item.digest}
-        if item.version:
+        changes = {"import_digest": item.digest, "owner_bases": bases}
+        if item.version and any(v in ("take", "conflict") for v in item.groups.values()):
             changes["source_updated_at"] = item.version
         self._change(local, "reconcile", changes, touch=False)
 
@@ -149,6 +176,19 @@ class _Writer:
         })
         db["import_changes"].insert_all(self.changes)
         s.batch_id = self.batch_id
+
+
+def _same(a: object, b: object) -> bool:
+    blank_a = a is None or (isinstance(a, str) and not a.strip())
+    blank_b = b is None or (isinstance(b, str) and not b.strip())
+    if blank_a or blank_b:
+        return blank_a and blank_b
+    return str(a).strip() == str(b).strip()
+
+
+def _has_feedback(form: Form, values: dict) -> bool:
+    return any(f.owner != REPORTER and not _same(values.get(f.key), None) and values.get(f.key) != f.default
+               for f in form.fields)
 
 
 def apply_plan(store: Store, plan: ImportPlan, state: MergeState, decisions: Mapping[str, str] | None = None,
@@ -208,13 +248,23 @@ def _apply_item(w: _Writer, item: PlanItem, decision: str) -> None:
     elif decision == KEEP_BOTH:
         assert local is not None
         w.insert(item, new_id())
-        w.reconcile(item, local)
+        _keep_mine(w, item, local)
         s.inserted += 1
         s.both += 1
     else:
         assert local is not None
-        w.reconcile(item, local)
+        _keep_mine(w, item, local)
         s.kept += 1
+
+
+def _keep_mine(w: _Writer, item: PlanItem, local: dict) -> None:
+    """A conflict kept as it is here: the groups that conflict stay, the groups the sender
+    alone changed are still taken (a conflict over feedback does not hold back a fixed phone)."""
+    takes = {o for o, v in item.groups.items() if v == "take"}
+    if takes:
+        w.update(item, local, owners=takes)
+    else:
+        w.reconcile(item, local)
 
 
 # ---- undo and history ------------------------------------------------------------------

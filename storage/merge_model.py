@@ -51,6 +51,10 @@ class PlanItem:
     diffs: list[FieldDiff] = field(default_factory=list)
     reason: str = ""  # Chinese: why this status (for identical / conflict / invalid)
     problems: dict[str, str] = field(default_factory=dict)  # field key -> Chinese (incomplete draft)
+    # Matched rows: owner group -> same / keep / take / conflict (storage/bases.py), and the
+    # incoming digest of each group. ``values`` holds the groups that take or conflict.
+    groups: dict[str, str] = field(default_factory=dict)
+    group_digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -93,6 +97,7 @@ class ImportPlan:
     items: list[PlanItem]
     duplicates: list[DuplicateHint] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # Chinese: missing 填报单位, file seen before …
+    other_units: int = 0  # other units' new records left out (a unit that does not consolidate)
 
     @property
     def counts(self) -> dict[str, int]:

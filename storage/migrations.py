@@ -164,3 +164,31 @@ def m004_search(db: sqlite_utils.Database) -> None:
         return
     for table, columns in M004_SEARCH_COLUMNS.items():
         create_search_index(db, table, columns)
+
+
+@MIGRATIONS()
+def m005_owner_bases(db: sqlite_utils.Database) -> None:
+    """The base of each owner group from the last exchange (see storage/bases.py), so that a
+    file changes only the groups its sender changed, and both sides changing the same
+    group since the last exchange is the only conflict."""
+    for table in ("needs", "cases"):
+        db[table].add_column("owner_bases", str)
+        # When a file last changed a group the reporting unit does not own (feedback arrived).
+        db[table].add_column("feedback_at", str)
+
+
+@MIGRATIONS()
+def m006_search_matching_fields(db: sqlite_utils.Database) -> None:
+    """The needs search index also covers the matching fields of the feedback step
+    (匹配资源/对接单位, 反馈单位, 反馈日期), so searching keeps using the index."""
+    if not trigram_supported(db):
+        return
+    added = {"matched_resource": str, "feedback_unit": str, "feedback_date": str}
+    existing = set(db["needs"].columns_dict)
+    for column, kind in added.items():
+        if column not in existing:
+            db["needs"].add_column(column, kind)
+    columns = ["subject_name", "credit_code", "subject_type", "industry", "category", "content", "coord_level",
+               "contact", "phone", "remark", "status", "matched_resource", "feedback", "feedback_unit",
+               "feedback_date", "unit"]
+    create_search_index(db, "needs", columns)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import sqlite_utils
 
-from forms.fields import Form
+from forms.fields import REPORTER, Form
 from forms.reference import ChoiceLists
 from forms.validation import is_complete
 from storage.migrations import search_document_sql
@@ -32,7 +32,7 @@ def new_id() -> str:
 
 # Columns other than form fields that callers may set (import provenance, region).
 EXTRA_WRITABLE = {"unit", "city", "district", "origin", "source_file", "source_hash", "import_digest",
-                  "source_updated_at", "natural_key", "recommended",
+                  "source_updated_at", "natural_key", "recommended", "owner_bases", "feedback_at",
                   "batch_id", "imported_at", "seq"}
 
 
@@ -60,6 +60,11 @@ def _folds_like_like(word: str) -> bool:
     needs no LIKE check after the index.
     """
     return all(ch.isascii() or ch.lower() == ch.upper() == ch for ch in word)
+
+
+# A filter beyond column equality: FEEDBACK_FILTER -> HAS_FEEDBACK, or (NEW_FEEDBACK, since) for
+# feedback that a file brought after ``since`` (an ISO time; "" means ever).
+FEEDBACK_FILTER, HAS_FEEDBACK, NEW_FEEDBACK = "feedback_state", "has", "new"
 
 
 class RecordTable:
@@ -95,6 +100,11 @@ class RecordTable:
         params: list = []
         for key, value in (filters or {}).items():
             if value is None or value == "":
+                continue
+            if key == FEEDBACK_FILTER:
+                clause, extra = self._feedback_clause(value)
+                clauses.append(clause)
+                params += extra
                 continue
             if key not in self.writable and key != "complete":
                 raise KeyError(key)
@@ -177,6 +187,25 @@ class RecordTable:
         if len(rows) > SHORT_WORD_TERMS:
             return None
         return [_phrase(r[0]) for r in rows]
+
+
+    def _feedback_clause(self, value: object) -> tuple[str, list]:
+        """Records with any field filled that the reporting unit does not own (a 办理状态 still
+        at its default does not count); with NEW_FEEDBACK, only what a file brought since."""
+        parts, params = [], []
+        for f in self.form.fields:
+            if f.owner == REPORTER:
+                continue
+            if f.default is not None:
+                parts.append(f"ifnull([{f.key}], '') not in ('', ?)")
+                params.append(f.default)
+            else:
+                parts.append(f"ifnull([{f.key}], '') != ''")
+        clause = "(" + " or ".join(parts or ["0"]) + ")"
+        if isinstance(value, (tuple, list)) and value and value[0] == NEW_FEEDBACK:
+            clause += " and feedback_at is not null and feedback_at > ?"
+            params.append(str(value[1] if len(value) > 1 else "") or "")
+        return clause, params
 
     def ids(self, search: str = "", filters: Mapping[str, object] | None = None,
             order_by: str | None = None, descending: bool = False, deleted: bool = False) -> list[str]:

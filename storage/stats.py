@@ -10,7 +10,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, FLAGGED_LEVELS
+from forms.needs import (
+    FLAG_NATIONAL,
+    FLAG_PROVINCIAL,
+    FLAGGED_LEVELS,
+    STATUS_MATCHED,
+    STATUS_SOLVED,
+    feedback_line,
+    summary_line,
+)
 from forms.reference import regions
 from storage.store import Store
 
@@ -34,6 +42,7 @@ def region_order_key(city: str | None, district: str | None) -> tuple:
 
 OTHER_LEVEL = "其他/未填"  # a coordination level outside the choice list, or none
 UNKNOWN_CATEGORY = "（未填类别）"  # "其他" is a real category, so a blank one needs its own name
+OUTSIDE_AREA = "辖区外"  # needs from beyond the supervisor's area: one line, last
 CITY_OWN_UNITS = "市本级"  # needs of a city's own units, in a city supervisor's district view
 TOTAL = "合计"
 BY_CITY = "设区市"
@@ -81,8 +90,8 @@ def summary(store: Store, rows: Iterable[dict] | None = None) -> Summary:
     """The consolidated figures of every live need, or of ``rows`` (the needs an export writes).
 
     A city-level supervisor (profile with a city and no district) compares the city's
-    districts, "市本级" first; anyone else compares cities. Needs from elsewhere still
-    count, each under its own city's name, so the 合计 always equals the list's length.
+    districts, "市本级" first; anyone else compares cities. Needs from beyond that area
+    still count, on one last line "辖区外", so the 合计 always equals the list's length.
     """
     facts: Facts = Counter()
     if rows is None:
@@ -116,6 +125,8 @@ def summarise(facts: Facts, known_levels: Sequence[str], known_categories: Seque
             return (0, districts.index(district) if district in districts else len(districts), district), district
         if not city:
             return (3, 0, ""), UNKNOWN_REGION
+        if own_city:  # a city supervisor compares its districts; other cities are 辖区外
+            return (4, 0, ""), OUTSIDE_AREA
         cities = regions().cities
         return ((1, cities.index(city), city) if city in cities else (2, 0, city)), city
 
@@ -239,11 +250,23 @@ class NeedCounts:
     national: int = 0
     provincial: int = 0
     drafts: int = 0
+    matched: int = 0  # 办理状态 已匹配资源
+    solved: int = 0  # 办理状态 已解决
 
 
 def need_counts(store: Store) -> NeedCounts:
     """The list's summary figures in one pass (the window asks after every edit)."""
-    sql = ("select count(*), sum(coord_level = ?), sum(coord_level = ?), sum(complete = 0) "
-           "from needs where deleted_at is null")
-    total, national, provincial, drafts = store.db.execute(sql, [FLAG_NATIONAL, FLAG_PROVINCIAL]).fetchone()
-    return NeedCounts(total, national or 0, provincial or 0, drafts or 0)
+    sql = ("select count(*), sum(coord_level = ?), sum(coord_level = ?), sum(complete = 0), "
+           "sum(status = ?), sum(status = ?) from needs where deleted_at is null")
+    total, national, provincial, drafts, matched, solved = store.db.execute(
+        sql, [FLAG_NATIONAL, FLAG_PROVINCIAL, STATUS_MATCHED, STATUS_SOLVED]).fetchone()
+    return NeedCounts(total, national or 0, provincial or 0, drafts or 0, matched or 0, solved or 0)
+
+
+def list_line(rows: Sequence[dict], figures: Summary) -> str:
+    """The summary line an exported list prints: the counts, and the matching step's outcomes
+    once there are any (a progress report for the 10/30 written summary)."""
+    line = summary_line(len(rows), figures.national, figures.provincial)
+    matched = sum(1 for r in rows if r.get("status") == STATUS_MATCHED)
+    solved = sum(1 for r in rows if r.get("status") == STATUS_SOLVED)
+    return f"{line}；{feedback_line(matched, solved)}" if matched or solved else line

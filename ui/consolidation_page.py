@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage import Store
 from storage.stats import BY_CITY, TOTAL, Summary, likely_duplicates, submissions, summary
 from ui.charts import StackedBarChart
+from ui.feedback_dialog import start_feedback_export
 from ui.needs_page import NeedsPage
 from ui.qt import (
     QHBoxLayout,
@@ -45,7 +46,7 @@ class ConsolidationPage(QWidget):
     import_files = Signal()
     import_folder = Signal()
     show_history = Signal()
-    export_requested = Signal(str)  # "xlsx" / "pdf"
+    export_requested = Signal(str, object)  # "xlsx" / "pdf", the ids 汇总清单's filters show (None: all)
 
     def __init__(self, store: Store, undo: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,8 +60,13 @@ class ConsolidationPage(QWidget):
         bar.addStretch()
         for text, ext in (("导出汇总 Excel…", "xlsx"), ("导出汇总 PDF…", "pdf")):
             button = QPushButton(text)
-            button.clicked.connect(lambda _checked=False, e=ext: self.export_requested.emit(e))
+            button.setToolTip("导出“汇总清单”中当前筛选出的需求（未筛选时导出全部）")
+            button.clicked.connect(lambda _checked=False, e=ext: self.export_requested.emit(e, self.needs.filtered_ids()))
             bar.addWidget(button)
+        self.feedback_button = QPushButton("导出对接反馈…")
+        self.feedback_button.setToolTip("为各填报单位分别导出其需求的办理状态和对接反馈，每个单位一个文件")
+        self.feedback_button.clicked.connect(lambda: start_feedback_export(self, self.store))
+        bar.addWidget(self.feedback_button)
 
         self.tabs = QTabWidget()
         self.board_model = RowsModel(BOARD_HEADERS, colour=lambda row: None if row[-1] == "已报送" else "#fdecea")

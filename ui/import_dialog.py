@@ -17,6 +17,7 @@ from storage.backup import auto_backup
 from storage.errors import explain
 from storage.merge import DECISION_LABELS, KEEP_MINE, MergeError, history, undo_batch
 from ui.qt import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -43,19 +44,20 @@ from ui.tasks import run_task
 FILE_FILTER = "Excel、WPS 或文本表格 (*.xlsx *.xlsm *.xls *.et *.ett *.csv *.tsv *.txt)"
 
 
-def _preview_job(db_path: str, files: list[Path], progress) -> list[FilePreview]:
+def _preview_job(db_path: str, files: list[Path], include_other_units: bool, progress) -> list[FilePreview]:
     store = Store.open(db_path)
     try:
-        return preview_files(store, files, progress)
+        return preview_files(store, files, progress, include_other_units=include_other_units)
     finally:
         store.close()
 
 
-def _apply_job(db_path: str, previews: list[FilePreview], decisions: dict, progress) -> list[str]:
+def _apply_job(db_path: str, previews: list[FilePreview], decisions: dict, include_other_units: bool,
+               progress) -> list[str]:
     auto_backup(db_path, "import")  # before anything is written; a failure stops the import here
     store = Store.open(db_path)
     try:
-        return apply_previews(store, previews, decisions, progress=progress)
+        return apply_previews(store, previews, decisions, progress=progress, include_other_units=include_other_units)
     finally:
         store.close()
 
@@ -63,9 +65,14 @@ def _apply_job(db_path: str, previews: list[FilePreview], decisions: dict, progr
 class PreviewDialog(QDialog):
     """Per file: counts, reasons, field differences; per conflict: a decision."""
 
-    def __init__(self, previews: list[FilePreview], parent: QWidget | None = None) -> None:
+    # Returned by exec() when the officer changed 同时导入其他单位的需求: preview again.
+    RERUN = 2
+
+    def __init__(self, previews: list[FilePreview], parent: QWidget | None = None,
+                 include_other_units: bool = False) -> None:
         super().__init__(parent)
         self.previews = previews
+        self.include_other_units = include_other_units
         self.decisions: dict[str, dict[str, str]] = {}
         self.setWindowTitle("导入预览（尚未写入）")
         self.resize(1100, 680)
@@ -108,12 +115,24 @@ class PreviewDialog(QDialog):
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        others = sum(p.plan.other_units for p in previews if p.plan)
+        # A unit that does not consolidate takes only its own needs; offered only when it matters.
+        self.other_units = QCheckBox(f"同时导入其他单位的需求（本单位负责汇总时勾选；本次涉及 {others:,} 条）"
+                                     if others else "同时导入其他单位的需求（本单位负责汇总时勾选）")
+        self.other_units.setChecked(include_other_units)
+        self.other_units.setVisible(bool(others) or include_other_units)
+        self.other_units.toggled.connect(self._rerun)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.other_units)
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
         if previews:
             self.files.setCurrentRow(0)
+
+    def _rerun(self, checked: bool) -> None:
+        self.include_other_units = checked
+        self.done(self.RERUN)
 
     def show_file(self, row: int) -> None:
         if row < 0:
@@ -163,10 +182,19 @@ def import_paths(parent: QWidget, store: Store, paths: list[Path], on_finished) 
         return
     ask_passwords(parent, files)
 
-    def previewed(previews: list[FilePreview]) -> None:
-        dialog = PreviewDialog(previews, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+    def previewed(previews: list[FilePreview], include_other_units: bool = False) -> None:
+        dialog = PreviewDialog(previews, parent, include_other_units)
+        result = dialog.exec()
+        if result == PreviewDialog.RERUN:
+            choice = dialog.include_other_units
+            run_task(parent, "正在重新预览……", _preview_job, store.path, files, choice,
+                     on_done=lambda again: previewed(again, choice),
+                     on_error=lambda exc: QMessageBox.warning(parent, "导入失败",
+                                                              _failure_text(exc, store.path) + "没有导入任何文件。"))
             return
+        if result != QDialog.DialogCode.Accepted:
+            return
+
         def failed(exc: Exception) -> None:
             # Each file is its own transaction: the files before the failure are in, the rest are not.
             QMessageBox.warning(parent, "导入失败", _failure_text(exc, store.path) +
@@ -174,9 +202,10 @@ def import_paths(parent: QWidget, store: Store, paths: list[Path], on_finished) 
             on_finished()
 
         run_task(parent, "正在导入……", _apply_job, store.path, previews, dialog.decisions,
+                 dialog.include_other_units,
                  on_done=lambda lines: _done(parent, lines, on_finished), on_error=failed)
 
-    run_task(parent, "正在读取文件……", _preview_job, store.path, files, on_done=previewed,
+    run_task(parent, "正在读取文件……", _preview_job, store.path, files, False, on_done=previewed,
              on_error=lambda exc: QMessageBox.warning(parent, "导入失败",
                                                       _failure_text(exc, store.path) + "没有导入任何文件。"))
 

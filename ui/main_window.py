@@ -34,7 +34,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         c = self.consolidation_page
         self.cases_page.export_recommended.clicked.connect(self._export_recommended)
-        c.export_requested.connect(lambda ext: self._export("needs", ext, consolidated=True))
+        c.export_requested.connect(lambda ext, ids: self._export("needs", ext, consolidated=True, ids=ids))
         c.import_files.connect(lambda: self._import(folder=False))
         self.needs_page.import_requested.connect(lambda: self._import(folder=False))
         c.import_folder.connect(lambda: self._import(folder=True))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from forms import NEEDS, Field, Kind
-from forms.needs import summary_line
+from forms.needs import feedback_line, summary_line
 from forms.reference import regions
 from forms.validation import normalise
 from storage import Store
 from storage.ops import OpChanges
+from storage.records import FEEDBACK_FILTER, HAS_FEEDBACK, NEW_FEEDBACK, now_iso
 from storage.stats import NeedCounts, need_counts, region_order_key
 from ui import strings
 from ui.delegates import FieldDelegate
@@ -45,6 +46,9 @@ REGION_FIELDS = (Field("city", "设区市", Kind.CITY, width=9), Field("district
 FILTERS = (("category", strings.FILTER_CATEGORY, "need_categories"),
            ("coord_level", strings.FILTER_LEVEL, "coord_levels"),
            ("status", strings.FILTER_STATUS, "statuses"))
+
+
+FEEDBACK_SEEN_SETTING = "feedback_seen_at"  # when the officer last left the 新反馈 filter
 
 
 class NeedsPage(QWidget):
@@ -106,6 +110,15 @@ class NeedsPage(QWidget):
         self.drafts_only.addItem("只看可提交", 1)
         self.drafts_only.currentIndexChanged.connect(self.apply_query)
         bar.addWidget(self.drafts_only)
+        # 有反馈 / 新反馈: feedback a file brought since the officer last looked at 新反馈.
+        self.feedback_box = QComboBox()
+        self.feedback_box.setObjectName("filter_feedback")
+        self.feedback_box.addItem(strings.FEEDBACK_ALL, None)
+        self.feedback_box.addItem(strings.FEEDBACK_ANY, HAS_FEEDBACK)
+        self.feedback_box.addItem(strings.FEEDBACK_NEW, NEW_FEEDBACK)
+        self._looking_at_new = False
+        self.feedback_box.currentIndexChanged.connect(self._feedback_filter_changed)
+        bar.addWidget(self.feedback_box)
 
         self.view = SheetView()
         self.view.setModel(self.model)
@@ -219,10 +232,28 @@ class NeedsPage(QWidget):
     def cancel_pending_search(self) -> None:
         self._search_timer.stop()
 
+    def _feedback_filter_changed(self) -> None:
+        if self._looking_at_new and self.feedback_box.currentData() != NEW_FEEDBACK:
+            # The officer has seen the new feedback: it is no longer new.
+            self.store.set_setting(FEEDBACK_SEEN_SETTING, now_iso())
+        self._looking_at_new = self.feedback_box.currentData() == NEW_FEEDBACK
+        self.apply_query()
+
     def apply_query(self) -> None:
         filters = {key: box.currentData() for key, box in self.filter_boxes.items()}
         filters["complete"] = self.drafts_only.currentData()
+        state = self.feedback_box.currentData()
+        if state == NEW_FEEDBACK:
+            filters[FEEDBACK_FILTER] = (NEW_FEEDBACK, self.store.setting(FEEDBACK_SEEN_SETTING, "") or "")
+        elif state:
+            filters[FEEDBACK_FILTER] = state
         self.model.set_query(search=self.search.text(), filters=filters)
+
+    def filtered_ids(self) -> list[str] | None:
+        """The needs the filters and search show, in display order; None when they show every need
+        (an export then writes the whole list)."""
+        ids = list(self.model.ids)
+        return None if len(ids) == self.store.needs.count() else ids
 
     def update_summary(self) -> None:
         # A search or filter resets the model without changing any figure: recount only after a
@@ -236,7 +267,8 @@ class NeedsPage(QWidget):
         extra = f"；当前显示 {shown} 项" if shown != counts.total else ""
         draft_text = (f"；<span style='color:#c0392b'>未完成 {counts.drafts} 项</span>" if counts.drafts
                       else "；全部可提交" if counts.total else "")
-        self.summary.setText(f"<b>{line}</b>{draft_text}{extra}")
+        progress = f"；{feedback_line(counts.matched, counts.solved)}" if counts.matched or counts.solved else ""
+        self.summary.setText(f"<b>{line}</b>{progress}{draft_text}{extra}")
         self._update_empty_hint(counts.total)
 
     def _update_empty_hint(self, total: int) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from forms.fields import Field, Kind
-from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
+from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, STATUS_MATCHED, STATUS_SOLVED, STATUS_UNSOLVABLE
 from forms.validation import problems
 from storage.ops import OpChanges
 from storage.records import RecordTable
@@ -28,6 +28,8 @@ BLOCK = 100  # rows fetched per query: a few screens; each reset refetches one b
 CACHE_LIMIT = 5000
 FLAG_COLOURS = {FLAG_NATIONAL: QColor("#fbd5d2"), FLAG_PROVINCIAL: QColor("#fde9c4")}
 FLAG_TEXT = {FLAG_NATIONAL: QColor("#a61b1b"), FLAG_PROVINCIAL: QColor("#8a5300")}
+# 办理状态 as the officer scans it: matched (blue), solved (green), cannot be solved (grey).
+STATUS_TEXT = {STATUS_MATCHED: QColor("#1f5fa8"), STATUS_SOLVED: QColor("#1e7b34"), STATUS_UNSOLVABLE: QColor("#7f7f7f")}
 ERROR_TEXT = QColor("#c0392b")
 HINT_TEXT = QColor("#b07a7a")
 READY_TEXT = QColor("#1e7b34")
@@ -179,8 +181,11 @@ class RecordModel(QAbstractTableModel):
                 return QBrush(HINT_TEXT if empty else ERROR_TEXT)
             if f.key == "coord_level" and value in FLAG_TEXT:
                 return QBrush(FLAG_TEXT[value])
+            if f.key == "status" and value in STATUS_TEXT:
+                return QBrush(STATUS_TEXT[value])
             return None
-        if role == Qt.ItemDataRole.FontRole and f.key == "coord_level" and value in FLAG_TEXT:
+        if role == Qt.ItemDataRole.FontRole and ((f.key == "coord_level" and value in FLAG_TEXT)
+                                                 or (f.key == "status" and value in STATUS_TEXT)):
             return self._bold
         return None
 

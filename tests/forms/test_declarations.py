@@ -15,7 +15,20 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_needs_columns_follow_the_spec_order():
     assert [f.label for f in NEEDS.fields] == [
         "需求主体名称", "统一社会信用代码", "主体类型", "所属产业领域", "需求类别", "需求内容",
-        "协调层级（重点标注）", "联系人", "联系电话", "备注", "办理状态", "对接反馈"]
+        "协调层级（重点标注）", "联系人", "联系电话", "备注",
+        "办理状态", "匹配资源/对接单位", "对接反馈", "反馈单位", "反馈日期"]
+
+
+def test_needs_ownership_is_declared_on_the_form():
+    """The reporting unit owns the content; the matcher owns the matching step's fields."""
+    assert NEEDS.owner_groups == ["reporter", "matcher"]
+    assert [f.label for f in NEEDS.owner_fields("matcher")] == [
+        "办理状态", "匹配资源/对接单位", "对接反馈", "反馈单位", "反馈日期"]
+    assert NEEDS.field("feedback_unit").choices == "feedback_units"
+    assert builtin_choices().values("feedback_units") == ["国家知识产权局", "省局", "市局"]
+    assert builtin_choices().normalise("feedback_units", "国家局") == "国家知识产权局"
+    assert NEEDS.own_records_only and not CASES.own_records_only
+    assert CASES.owner_groups == ["reporter"]
 
 
 def test_choice_lists_come_from_resources():

@@ -29,6 +29,7 @@ from storage.merge import (
     undo_batch,
 )
 from storage.store import Store
+from tests.conftest import PROFILE
 
 xlsx_needs = pytest.importorskip("exports.xlsx_needs")
 xlsx_cases = pytest.importorskip("exports.xlsx_cases")
@@ -48,6 +49,17 @@ NEEDS_ROWS = [
      "category": "海外知识产权纠纷应对", "content": "出口东南亚遭遇商标抢注，需要海外纠纷应对指导。",
      "coord_level": "本地解决", "contact": "林先生", "phone": "0591-83331234", "status": "待对接"},
 ]
+
+
+@pytest.fixture
+def store():
+    """The supervisor who merges colleagues' files: a city, which consolidates every unit's
+    needs (a district takes only its own: tests/storage/test_feedback_roundtrip.py)."""
+    s = Store.open(":memory:")
+    s.set_profile({"unit": "福州市市场监督管理局", "city": "福州市", "district": "", "reporter": "王强",
+                   "phone": "0591-87000000", "year": 2023, "report_date": "2023-05-20"})
+    yield s
+    s.close()
 
 
 def snapshot(store: Store) -> dict[str, list[dict]]:
@@ -155,7 +167,8 @@ def test_same_need_listed_twice_stays_twice(store, tmp_path):
 
 
 def test_local_record_is_never_overwritten_silently(store):
-    """The supervisor typed the same need; the hand-filled file has another phone number."""
+    """The district typed the same need; the hand-filled file has another phone number."""
+    store.set_profile(PROFILE)  # 鼓楼区: the file is its own
     store.needs.insert({**store.local_defaults("needs"), "subject_name": "福州榕创智能装备有限公司",
                         "category": "专利快速审查/优先审查", "coord_level": FLAG_NATIONAL, "phone": "13800000000",
                         "content": "企业已提交5件发明专利申请，涉及伺服控制核心工艺，希望通过快速预审通道缩短审查周期。"})

@@ -81,10 +81,10 @@ def test_city_supervisor_compares_districts(store):
     add(store, 2, "福州市", "台江区", "台江区局", "本地解决")
     add(store, 1, "福州市", "鼓楼区", "鼓楼区局", "需国家知识产权局协调")
     add(store, 1, "福州市", "", "福州市局", "本地解决")
-    add(store, 5, "厦门市", "思明区", "思明区局", "本地解决")  # another city: counted under its name, last
+    add(store, 5, "厦门市", "思明区", "思明区局", "本地解决")  # another city: 辖区外, last
     s = summary(store)
     assert s.grouping == "县（市、区）"
-    assert [(r.label, r.total) for r in s.regions] == [("市本级", 1), ("鼓楼区", 1), ("台江区", 2), ("厦门市", 5)]
+    assert [(r.label, r.total) for r in s.regions] == [("市本级", 1), ("鼓楼区", 1), ("台江区", 2), ("辖区外", 5)]
     assert s.total.total == 9
     store.set_profile({**store.profile(), "city": ""})
     assert summary(store).grouping == "设区市"

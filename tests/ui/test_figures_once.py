@@ -119,8 +119,9 @@ def test_xlsx_pdf_and_window_show_the_same_figures(store, tmp_path, qtbot, profi
     else:
         assert window_regions == [
             ("市本级", 0, 0, 1, 0, 0, 1), ("鼓楼区", 3, 0, 0, 0, 0, 3), ("台江区", 0, 2, 0, 0, 0, 2),
-            ("厦门市", 0, 0, 0, 2, 0, 2), ("宁德市", 0, 0, 0, 0, 1, 1),
-            ("福州", 0, 0, 0, 0, 1, 1), (UNKNOWN_REGION, 0, 0, 2, 0, 0, 2), ("合计", 3, 2, 3, 2, 2, 12)]
+            (UNKNOWN_REGION, 0, 0, 2, 0, 0, 2),
+            ("辖区外", 0, 0, 0, 2, 2, 4),  # 厦门市, 宁德市 and "福州": beyond the city, one line, last
+            ("合计", 3, 2, 3, 2, 2, 12)]
     assert window_categories == [
         ("专利导航与分析评议", 0, 2, 0, 0, 0, 2), ("商标品牌建设", 3, 0, 0, 2, 1, 6), ("其他", 0, 0, 1, 0, 0, 1),
         ("自创类别", 0, 0, 2, 0, 0, 2), (UNKNOWN_CATEGORY, 0, 0, 0, 0, 1, 1), ("合计", 3, 2, 3, 2, 2, 12)]

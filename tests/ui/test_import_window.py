@@ -2,7 +2,19 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
+from storage import Store
 from ui.qt import QDialog, QMessageBox
+
+CITY = {"unit": "福州市市场监督管理局", "city": "福州市", "district": "", "reporter": "王强",
+        "phone": "0591-87000000", "year": 2023, "report_date": "2023-05-20"}
+
+
+def as_city(db_path) -> None:
+    """The window's database belongs to a city, which consolidates its districts' needs
+    (a district takes only its own: tests/ui/test_feedback_window.py)."""
+    store = Store.open(db_path)
+    store.set_profile(CITY)
+    store.close()
 
 
 def hand_filled(path, unit="福州市台江区市场监督管理局"):
@@ -21,9 +33,10 @@ def hand_filled(path, unit="福州市台江区市场监督管理局"):
     wb.save(path)
 
 
-def test_import_through_the_window(qtbot, app_window, tmp_path, monkeypatch):
+def test_import_through_the_window(qtbot, app_window, db_path, tmp_path, monkeypatch):
     from ui import import_dialog
 
+    as_city(db_path)
     window = app_window()
     path = tmp_path / "台江区需求清单.xlsx"
     hand_filled(path)
@@ -61,9 +74,10 @@ def test_import_through_the_window(qtbot, app_window, tmp_path, monkeypatch):
     assert window.store.needs.rows() == []
 
 
-def test_duplicates_tab_lists_same_enterprise_from_two_units(qtbot, app_window, tmp_path, monkeypatch):
+def test_duplicates_tab_lists_same_enterprise_from_two_units(qtbot, app_window, db_path, tmp_path, monkeypatch):
     from ui import import_dialog
 
+    as_city(db_path)
     window = app_window()
     monkeypatch.setattr(import_dialog.PreviewDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     done = []
