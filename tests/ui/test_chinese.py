@@ -142,8 +142,8 @@ def test_no_english_on_any_screen(qtbot, app_window, tmp_path):
     fill(store, needs=12, cases=2, seed=7)
     path = tmp_path / "台江区需求清单.xlsx"
     hand_filled(path)
-    previews = preview_files(store, [path])
-    apply_previews(store, previews)
+    previews = preview_files(store, [path], include_other_units=True)  # 鼓楼区 consolidating 台江区's list
+    apply_previews(store, previews, include_other_units=True)
     store.needs.set_deleted([store.needs.ids()[0]], True)
     window.reload_all()
     file_names = {path.name, str(store.path), str(path), str(tmp_path), "wanlixing.log"}
