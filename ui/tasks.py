@@ -12,11 +12,19 @@ A QRunnable subclass broke this rule: the pool deleted the runnable on the
 worker thread, and with it, sometimes, the last reference to the signal
 carrier, so a QObject was destroyed off the UI thread while the UI thread held
 the GIL and a Qt connection lock (a deadlock, or a SIGSEGV, about one run in ten).
+
+Python's cyclic garbage collector runs on whichever thread happens to allocate,
+so a worker could also collect Qt wrappers left in reference cycles by closed
+windows, and destroy them off the UI thread (a SIGSEGV "Garbage-collecting" in
+a worker, seen once in 30 runs of tests/ui). So while any task runs, automatic
+collection is off; when the last task ends, the UI thread collects and turns it
+back on (Anki does the same with a timer on the main thread).
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 import logging
 import threading
@@ -73,6 +81,24 @@ def _work(fn: Callable[..., Any], args: tuple, signals: _Signals, progress: Task
 # cycle runs through a Qt connection and the carrier is freed when its task ends.
 _running: dict[int, tuple[_Signals, threading.Thread]] = {}
 _numbers = itertools.count()
+_gc_paused = False  # True while automatic collection is off because of our tasks
+
+
+def _first_task_starting() -> None:
+    """UI thread: no automatic garbage collection while a worker runs (see the module docstring)."""
+    global _gc_paused
+    if gc.isenabled():
+        gc.disable()
+        _gc_paused = True
+
+
+def _last_task_ended() -> None:
+    """UI thread: collect here, on the thread that owns every Qt object, then resume."""
+    global _gc_paused
+    if not _running and _gc_paused:
+        gc.collect()
+        gc.enable()
+        _gc_paused = False
 
 
 def _release(entry: tuple[_Signals, threading.Thread]) -> None:
@@ -109,6 +135,7 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[..., Any], *args: 
             # this thread, after the slot that is running now (one of its own) has returned.
             entry[1].join()
             QTimer.singleShot(0, functools.partial(_release, entry))
+            QTimer.singleShot(0, _last_task_ended)
 
     def done(result: Any) -> None:
         finish()
@@ -125,6 +152,7 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[..., Any], *args: 
     signals.failed.connect(failed)
     signals.cancelled.connect(finish)
     thread = threading.Thread(target=_work, args=(fn, args, signals, progress), name=f"task:{label}", daemon=True)
+    _first_task_starting()
     _running[number] = (signals, thread)
     del signals
     thread.start()

@@ -48,3 +48,24 @@ def test_export_error_is_a_sentence(qtbot, app_window, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: "text" in shown, timeout=30000)
     assert shown["title"] == "导出失败" and "Traceback" not in shown["text"]
     assert shown["text"] == f"“{blocked}”是一个文件夹，不能作为文件保存。请换一个文件名。"
+
+
+def test_no_automatic_garbage_collection_on_a_worker_thread(qtbot):
+    """A worker that collected Qt wrappers of closed windows destroyed them off the UI thread."""
+    import gc
+    import threading
+
+    from ui.tasks import run_task
+
+    seen = {}
+
+    def job(progress):
+        seen["enabled_in_worker"] = gc.isenabled()
+        seen["thread"] = threading.current_thread().name
+        return 1
+
+    assert gc.isenabled()
+    run_task(None, "检查", job, on_done=lambda r: seen.setdefault("done", r))
+    qtbot.waitUntil(lambda: "done" in seen, timeout=10000)
+    assert seen["enabled_in_worker"] is False and seen["thread"].startswith("task:")
+    qtbot.waitUntil(gc.isenabled, timeout=5000)  # the UI thread collected and resumed
