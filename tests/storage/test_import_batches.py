@@ -64,6 +64,11 @@ def folder(tmp_path) -> Path:
     with open(folder / "清单.csv", "w", encoding="utf-8-sig") as fh:
         for row in ws.iter_rows(values_only=True):
             fh.write(",".join("" if v is None else str(v).replace(",", "，") for v in row) + "\n")
+    # The CSV was saved before the revision. Its version is the file's time (microseconds) and the
+    # revision's is the record's updated_at (milliseconds): within one millisecond the stale CSV
+    # would look newer, so it is dated a second back, as a real inbox's files are.
+    stamp = (folder / "清单.csv").stat().st_mtime - 1
+    os.utime(folder / "清单.csv", (stamp, stamp))
     for rid in colleague.needs.ids()[:5]:
         colleague.needs.update(rid, {"phone": "0591-87530216"})
     export_needs_xlsx(colleague, folder / "清单（修改版）.xlsx")
