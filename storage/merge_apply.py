@@ -261,6 +261,8 @@ def _keep_mine(w: _Writer, item: PlanItem, local: dict) -> None:
     """A conflict kept as it is here: the groups that conflict stay, the groups the sender
     alone changed are still taken (a conflict over feedback does not hold back a fixed phone)."""
     takes = {o for o, v in item.groups.items() if v == "take"}
+    if record_digest(w.form, local) != item.local_digest or local.get("deleted_at"):
+        takes = set()  # edited here since the plan was made: the plan's “take” may be stale now
     if takes:
         w.update(item, local, owners=takes)
     else:

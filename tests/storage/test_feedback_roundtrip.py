@@ -300,3 +300,24 @@ def test_progress_report_prints_the_feedback(world):
         assert text in after
     ws = openpyxl.load_workbook(down)["需求清单"]
     assert ws.cell(4, 1).value.endswith("；已匹配资源 0 项，已解决 1 项")
+
+
+def test_an_edit_made_after_the_preview_is_never_overwritten(world):
+    """Preview a feedback file whose content change would be taken, edit the same need in the
+    window, then import the previewed plan: the edit stays (the row turns into a kept conflict)."""
+    from exports.reading import read_file
+    from storage.merge import apply, preview
+
+    tmp, gulou, city = world
+    export_needs_xlsx(gulou, tmp / "up.xlsx")
+    import_files(city, tmp / "up.xlsx")
+    yun = GULOU_NEEDS[0]["subject_name"]
+    gulou.needs.update(by_subject(gulou)[yun]["id"], {"phone": "13905910555"})
+    export_needs_xlsx(gulou, tmp / "fix.xlsx")
+    plan = preview(city, read_file(tmp / "fix.xlsx"))
+    assert plan.counts[CHANGED] == 1
+    city.needs.update(by_subject(city)[yun]["id"], {"phone": "13905910777", "feedback": "市局已联系。"})
+    summary = apply(city, plan)
+    assert summary.kept == 1
+    row = by_subject(city)[yun]
+    assert (row["phone"], row["feedback"]) == ("13905910777", "市局已联系。")
