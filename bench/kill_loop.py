@@ -105,7 +105,7 @@ def kill_import(work: Path, folder: Path, rng: random.Random) -> str:
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, text=True)
     assert proc.stdout is not None
     proc.stdout.readline()  # the first file is being imported: kill at a random moment from now
-    time.sleep(rng.uniform(0.0, 3.0))
+    time.sleep(rng.uniform(0.0, 0.8))  # a 12-file import takes about 2 s here
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     if not db.exists():
@@ -134,7 +134,7 @@ def kill_export(work: Path, rng: random.Random) -> str:
     out.unlink(missing_ok=True)
     proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "export", "needs", "--db", str(db),
                              "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    time.sleep(rng.uniform(0.5, 4.0))
+    time.sleep(rng.uniform(0.3, 2.5))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     if out.exists():
