@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage import tempfiles
-from storage.db import DB_NOT_OURS, TOO_NEW, DatabaseError, DatabaseTooNew, connect_readonly, inspect_database
+from storage.db import DB_NOT_OURS, TOO_NEW, DatabaseError, connect_readonly, inspect_database, inspect_ours
 from storage.errors import (
     DB_CORRUPT,
     DISK_FULL,
@@ -283,11 +283,7 @@ def check_restorable(source: str | Path) -> BackupInfo:
     if not source.is_file():
         raise BackupError(f"找不到备份文件“{source}”。请检查路径是否正确。")
     info = describe(source)
-    state = inspect_database(source)
-    if state.empty or not state.ours:
-        raise BackupError(DB_NOT_OURS.format(path=source))
-    if state.too_new:
-        raise DatabaseTooNew(TOO_NEW.format(path=source))
+    inspect_ours(source, BackupError)
     try:
         conn = connect_readonly(source)
         try:

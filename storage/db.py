@@ -130,11 +130,7 @@ def open_readonly(path: str | Path) -> sqlite_utils.Database:
     Refuses a file that is not ours, is newer, or still needs an upgrade (which would be a write).
     """
     path = Path(path)
-    state = inspect_database(path)
-    if state.empty or not state.ours:
-        raise DatabaseError(DB_NOT_OURS.format(path=path))
-    if state.too_new:
-        raise DatabaseTooNew(TOO_NEW.format(path=path))
+    state = inspect_ours(path)
     if state.needs_upgrade:
         # Only reachable for a read-only old database; a writable one is opened (and upgraded) normally.
         raise DatabaseReadOnly(explain_readonly_database(path) or DB_NOT_OURS.format(path=path))
@@ -154,6 +150,16 @@ def inspect_database(path: str | Path) -> DatabaseState:
             conn.close()
     except sqlite3.Error as exc:
         raise DatabaseError(explain_sqlite_error(exc, path)) from exc
+
+
+def inspect_ours(path: Path, not_ours: type[DatabaseError] = DatabaseError) -> DatabaseState:
+    """``inspect_database``, refusing a file that is not our database (as ``not_ours``) or is newer."""
+    state = inspect_database(path)
+    if state.empty or not state.ours:
+        raise not_ours(DB_NOT_OURS.format(path=path))
+    if state.too_new:
+        raise DatabaseTooNew(TOO_NEW.format(path=path))
+    return state
 
 
 def _inspect(conn: sqlite3.Connection) -> DatabaseState:
