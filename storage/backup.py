@@ -30,13 +30,10 @@ from storage.db import DB_NOT_OURS, TOO_NEW, DatabaseError, connect_readonly, in
 from storage.errors import (
     DB_CORRUPT,
     DISK_FULL,
-    READONLY_FILE,
-    READONLY_FOLDER,
-    READONLY_MEDIUM,
     explain_os_error,
+    explain_readonly,
     explain_readonly_database,
     explain_sqlite_error,
-    readonly_reason,
 )
 
 log = logging.getLogger(__name__)
@@ -175,13 +172,9 @@ def _explain_dest(exc: sqlite3.Error, code: int, dest: Path) -> str:
     if code == 13:  # SQLITE_FULL
         return DISK_FULL.format(path=dest)
     if code in (3, 8, 14):  # PERM, READONLY, CANTOPEN
-        reason = readonly_reason(dest)
-        if reason == "medium":
-            return READONLY_MEDIUM.format(path=dest)
-        if reason == "file":
-            return READONLY_FILE.format(path=dest)
-        if reason == "folder":
-            return READONLY_FOLDER.format(folder=dest.parent)
+        readonly = explain_readonly(dest, database=False)
+        if readonly:
+            return readonly
     return explain_sqlite_error(exc, dest)
 
 

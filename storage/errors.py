@@ -131,17 +131,24 @@ def explain_sqlite_error(exc: sqlite3.Error, path: str | Path) -> str:
     return DB_NOT_OURS.format(path=path)
 
 
+# What ``readonly_reason`` found, as a sentence about a plain file or about the database.
+_READONLY = {
+    False: {"medium": READONLY_MEDIUM, "file": READONLY_FILE, "folder": READONLY_FOLDER},
+    True: {"medium": DB_READONLY_MEDIUM, "file": DB_READONLY_FILE, "folder": DB_READONLY_FOLDER},
+}
+
+
+def explain_readonly(path: str | Path, database: bool) -> str | None:
+    """The sentence for a file (or, with ``database``, the database) that cannot be written,
+    or None when nothing forbids writing."""
+    path = Path(path)
+    sentence = _READONLY[database].get(readonly_reason(path) or "")
+    return sentence.format(path=path, folder=path.parent) if sentence else None
+
+
 def explain_readonly_database(path: str | Path) -> str | None:
     """The sentence for a database that cannot be written, or None when nothing forbids writing."""
-    path = Path(path)
-    reason = readonly_reason(path)
-    if reason == "medium":
-        return DB_READONLY_MEDIUM.format(path=path)
-    if reason == "file":
-        return DB_READONLY_FILE.format(path=path)
-    if reason == "folder":
-        return DB_READONLY_FOLDER.format(folder=path.parent)
-    return None
+    return explain_readonly(path, database=True)
 
 
 def explain(exc: BaseException, path: str | Path | None = None) -> str | None:
