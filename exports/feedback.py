@@ -100,7 +100,8 @@ def export_feedback(store: Store, folder: str | Path, names: list[str] | None = 
             name = name.replace(".xlsx", f"_{u.unit}.xlsx")
         taken.add(name)
         path = folder / name
-        export_needs_xlsx(store, path, ids=ids, today=today, profile=profile, title_suffix="（对接反馈）")
+        export_needs_xlsx(store, path, ids=ids, today=today, profile=profile, title_suffix="（对接反馈）",
+                          sent_to=u.unit)
         written.append((u, path))
     if progress:
         progress.update(len(units), len(units), "完成")

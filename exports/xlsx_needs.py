@@ -360,12 +360,14 @@ def write_stats(wb: Workbook, figures: Summary, year: int) -> Worksheet:
 
 def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
                       progress: Progress | None = None, consolidated: bool = False,
-                      today: dt.date | None = None, profile: dict | None = None, title_suffix: str = "") -> int:
+                      today: dt.date | None = None, profile: dict | None = None, title_suffix: str = "",
+                      sent_to: str | None = None) -> int:
     """Write the needs list to ``path``; returns the number of needs written.
 
     ``profile`` overrides the header block (a feedback file names the unit it goes to).
     The needs written become the base of the next exchange (storage.bases.mark_sent): a
-    reply built on this file changes only what its sender changed.
+    reply built on this file changes only what its sender changed. ``sent_to`` names the one
+    unit the file goes to (feedback sent down): then only that unit's base moves.
     Runs on a worker thread (pass a Store opened on that thread); ``progress``
     is reported every few hundred rows and checked for 取消.
     """
@@ -407,5 +409,5 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
         write_stats(wb, figures, year)
     write_meta(wb, xc.export_meta("needs", profile, meta_rows, consolidated, year))
     written = xc.finish(wb, path, total, progress)
-    mark_sent(store.needs, rows)
+    mark_sent(store.needs, rows, to=sent_to)
     return written

@@ -16,6 +16,16 @@ Classification of one group of a matched record (``storage.merge._compare``):
 Without a base (a record entered here, or imported before this column existed) the old
 whole-record rules decide, and a group still blank here takes what arrives.
 
+Correspondents. Feedback sent down to one reporting unit (exports.feedback) is an exchange
+with that unit only, not with everyone: the province never saw the city's reply to a
+district. Such a send keeps its own base under ``{"peers": {folded unit: {"seen", "v"}}}``
+of the group, started from the shared base. A file whose 填报单位 is a unit with a base of
+its own is compared with that base and moves only it; every other file — the province's
+edited copy of the city's consolidated list, a colleague's list — uses the shared base.
+A send to nobody in particular (an ordinary export) moves the shared base and every
+unit's. So the city's reply F2 sent to 鼓楼区 and the province's F3 written on the older
+consolidated list meet as a conflict, instead of F3 silently replacing F2.
+
 Runs on whatever thread owns the store.
 """
 
@@ -27,6 +37,7 @@ from collections.abc import Iterable
 
 from forms.fields import Form
 from forms.identity import group_digests
+from forms.reference import fold
 from storage.merge_state import older
 from storage.records import RecordTable
 from storage.transaction import WriteFailed, write_transaction
@@ -50,22 +61,67 @@ def dump(bases: dict[str, dict]) -> str:
     return json.dumps(bases, ensure_ascii=False, separators=(",", ":"))
 
 
-def exchanged(bases: dict[str, dict], owner: str, digest: str, version: str | None = None) -> None:
-    """Record that ``digest`` is the group's version both sides hold now (it becomes the base)."""
-    entry = bases.setdefault(owner, {"seen": [], "v": ""})
+def peer_key(unit: object) -> str:
+    """How a correspondent (a reporting unit's name) is keyed in the bases."""
+    return fold(str(unit or ""))
+
+
+def _entry(bases: dict[str, dict], owner: str, peer: str | None) -> dict:
+    """The base the group shares with ``peer`` (a peer_key): its own if it has one, else the
+    shared one. Read-only use; see ``exchanged`` for writing."""
+    group = bases.get(owner, {})
+    if peer:
+        own = group.get("peers", {}).get(peer)
+        if own is not None:
+            return own
+    return group
+
+
+def _move(entry: dict, digest: str, version: str | None) -> None:
     seen = [d for d in entry.get("seen", []) if d != digest]
     entry["seen"] = [digest, *seen][:_KEEP]
     if version and (not entry.get("v") or older(entry["v"], version)):
         entry["v"] = version
 
 
-def seen_before(bases: dict[str, dict], owner: str, digest: str) -> bool:
-    return digest in bases.get(owner, {}).get("seen", [])
+def exchanged(bases: dict[str, dict], owner: str, digest: str, version: str | None = None,
+              peer: str | None = None) -> None:
+    """Record that ``digest`` is the group's version both sides hold now (it becomes the base).
+    ``peer``: the file came from that correspondent; only its own base moves if it has one."""
+    group = bases.setdefault(owner, {"seen": [], "v": ""})
+    group.setdefault("seen", [])
+    group.setdefault("v", "")
+    own = group.get("peers", {}).get(peer) if peer else None
+    _move(own if own is not None else group, digest, version)
 
 
-def base_of(bases: dict[str, dict], owner: str) -> str | None:
-    seen = bases.get(owner, {}).get("seen", [])
+def sent_to(bases: dict[str, dict], owner: str, digest: str, peer: str | None) -> None:
+    """The group went out in a file of ours: to ``peer`` alone (it gets a base of its own,
+    started from the shared one), or to anyone (None: every base moves)."""
+    group = bases.setdefault(owner, {"seen": [], "v": ""})
+    group.setdefault("seen", [])
+    group.setdefault("v", "")
+    if peer:
+        peers = group.setdefault("peers", {})
+        own = peers.setdefault(peer, {"seen": list(group["seen"]), "v": group["v"]})
+        _move(own, digest, None)
+        return
+    _move(group, digest, None)
+    for own in group.get("peers", {}).values():
+        _move(own, digest, None)
+
+
+def seen_before(bases: dict[str, dict], owner: str, digest: str, peer: str | None = None) -> bool:
+    return digest in _entry(bases, owner, peer).get("seen", [])
+
+
+def base_of(bases: dict[str, dict], owner: str, peer: str | None = None) -> str | None:
+    seen = _entry(bases, owner, peer).get("seen", [])
     return seen[0] if seen else None
+
+
+def version_of(bases: dict[str, dict], owner: str, peer: str | None = None) -> str:
+    return _entry(bases, owner, peer).get("v") or ""
 
 
 def fresh(form: Form, values: dict, version: str | None) -> str:
@@ -76,17 +132,19 @@ def fresh(form: Form, values: dict, version: str | None) -> str:
     return dump(bases)
 
 
-def mark_sent(table: RecordTable, records: Iterable[dict]) -> int:
+def mark_sent(table: RecordTable, records: Iterable[dict], to: str | None = None) -> int:
     """The records went out in a file of ours: their groups as they are now become the base,
     so a reply built on this file changes only what its sender changed. Does not touch
-    ``updated_at`` (sending is not an edit). Returns the number of records marked."""
+    ``updated_at`` (sending is not an edit). ``to``: the one unit the file goes to (feedback
+    sent down), None for a file for anyone. Returns the number of records marked."""
+    peer = peer_key(to) if to else None
     form = table.form
     updates: list[tuple[str, str]] = []
     for record in records:
         bases = load(record.get("owner_bases"))
         before = dump(bases)
         for owner, digest in group_digests(form, record).items():
-            exchanged(bases, owner, digest)
+            sent_to(bases, owner, digest, peer)
         after = dump(bases)
         if after != before:
             updates.append((after, record["id"]))

@@ -183,6 +183,7 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
     claimed: set[str] = set()  # records already matched by an earlier row of this file
     new_ids: set[str] = set()
     cache: dict[tuple[str, str], object] = {}
+    peer = owner_bases.peer_key(header.unit) or None  # the correspondent the file comes from
     total = len(result.rows)
     for n, row in enumerate(result.rows):
         if n % 500 == 0:
@@ -212,7 +213,7 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
             continue
         claimed.add(local_id)
         local = state.record(local_id) or {}
-        item = _compare(form, row, incoming, local, unit, city, district, nk, version, choices)
+        item = _compare(form, row, incoming, local, unit, city, district, nk, version, choices, peer)
         if item.status == IDENTICAL and local_id in state.written_by:
             item.reason = f"与本次导入的另一个文件“{state.written_by[local_id]}”中的同一条{form.noun}相同。"
         plan.items.append(item)
@@ -321,7 +322,7 @@ def _recognisable(form: Form, known: dict, incoming: dict) -> bool:
 
 
 def _compare(form: Form, row: IncomingRow, incoming: dict, local: dict, unit: str, city: str, district: str,
-             nk: str, version: str, choices: ChoiceLists) -> PlanItem:
+             nk: str, version: str, choices: ChoiceLists, peer: str | None = None) -> PlanItem:
     """Classify a matched row owner group by owner group (see storage/bases.py), then the
     record: a conflict in any group makes a conflict, else a change in any group a change."""
     local_values = {f.key: local.get(f.key) for f in form.fields}
@@ -333,7 +334,7 @@ def _compare(form: Form, row: IncomingRow, incoming: dict, local: dict, unit: st
     reasons: dict[str, str] = {}
     for owner in form.owner_groups:
         verdicts[owner], reasons[owner] = _group_verdict(form, owner, local, local_values, incoming_all, bases,
-                                                         version, deleted)
+                                                         version, deleted, peer)
     moving = {o for o, v in verdicts.items() if v in (TAKE, CONFLICT)}
     merged = dict(local_values)
     for f in form.fields:
@@ -364,18 +365,18 @@ def _compare(form: Form, row: IncomingRow, incoming: dict, local: dict, unit: st
 
 
 def _group_verdict(form: Form, owner: str, local: dict, local_values: dict, incoming_all: dict,
-                   bases: dict, version: str, deleted: bool) -> tuple[str, str]:
+                   bases: dict, version: str, deleted: bool, peer: str | None = None) -> tuple[str, str]:
     theirs = group_digest(form, incoming_all, owner)
     mine = group_digest(form, local_values, owner)
     if theirs == mine:
         return SAME, ("本地已删除这条记录，导入的内容与删除前相同，保持删除。" if deleted else "内容相同。")
     unchanged_there = ("对方没有修改这条记录，本地已删除，保持删除。" if deleted
                        else "对方没有修改这条记录，本地所做的修改保留。")
-    base = owner_bases.base_of(bases, owner)
+    base = owner_bases.base_of(bases, owner, peer)
     if base is not None:
-        if owner_bases.seen_before(bases, owner, theirs):
+        if owner_bases.seen_before(bases, owner, theirs, peer):
             return KEEP, unchanged_there
-        group_version = bases.get(owner, {}).get("v")
+        group_version = owner_bases.version_of(bases, owner, peer)
         if older(version, group_version):
             return KEEP, (f"导入文件中的这条{form.noun}（{_when_text(version)}）比已导入的版本"
                           f"（{_when_text(group_version)}）旧，保留较新的版本。")

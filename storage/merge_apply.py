@@ -105,14 +105,15 @@ class _Writer:
         """The record's bases after this file: every group the file carried is now held by
         both sides (taken, equal, or seen and declined)."""
         bases = owner_bases.load(local.get("owner_bases"))
+        peer = owner_bases.peer_key(self.plan.unit) or None
         for owner, digest in (item.group_digests or group_digests(self.form, item.values)).items():
             verdict = item.groups.get(owner)
             # A group kept because the sender had not changed it keeps its base; any other
             # group's incoming version is now the last exchanged one.
-            if verdict == "keep" and owner_bases.base_of(bases, owner) is not None:
+            if verdict == "keep" and owner_bases.base_of(bases, owner, peer) is not None:
                 continue
             moved = verdict in ("take", "conflict")
-            owner_bases.exchanged(bases, owner, digest, item.version if moved else None)
+            owner_bases.exchanged(bases, owner, digest, item.version if moved else None, peer)
         return owner_bases.dump(bases)
 
     def update(self, item: PlanItem, local: dict, owners: set[str] | None = None) -> None:

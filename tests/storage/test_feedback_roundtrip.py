@@ -321,3 +321,70 @@ def test_an_edit_made_after_the_preview_is_never_overwritten(world):
     assert summary.kept == 1
     row = by_subject(city)[yun]
     assert (row["phone"], row["feedback"]) == ("13905910777", "市局已联系。")
+
+
+def test_province_reply_on_an_older_list_meets_the_citys_reply_to_a_district(world):
+    """Three correspondents. The city sends its consolidated list up, then answers one need
+    itself and sends that answer down to 鼓楼区 only. The province, working on the list it
+    got before, writes its own answer on the same need. The province never saw the city's
+    answer, so both changed 对接反馈 since *their* last exchange: one conflict, not a silent
+    replacement. 鼓楼区's later list (carrying the city's answer back) asks nothing, and a
+    consolidated list sent to everyone afterwards makes the province's next edit a plain take."""
+    tmp, gulou, city = world
+    yun = GULOU_NEEDS[0]["subject_name"]
+    export_needs_xlsx(gulou, tmp / "up.xlsx")
+    import_files(city, tmp / "up.xlsx")
+    export_needs_xlsx(city, tmp / "福州市汇总.xlsx", consolidated=True)  # to the province, before any answer
+
+    city.needs.update(by_subject(city)[yun]["id"], {"status": "已匹配资源", "feedback": "市局已安排上门辅导。",
+                                                    "feedback_unit": "市局"})
+    ((_, down),) = export_feedback(city, tmp / "down", ["鼓楼区"], today=dt.date(2023, 6, 9))
+    fill_in_excel(tmp / "福州市汇总.xlsx", tmp / "省局反馈.xlsx", yun,
+                  {"办理状态": "已匹配资源", "对接反馈": "省局已安排专利导航机构对接。", "反馈单位": "省局"})
+
+    previews = preview_files(city, [tmp / "省局反馈.xlsx"])
+    conflicts = previews[0].plan.items_with(CONFLICT)
+    assert [c.values["subject_name"] for c in conflicts] == [yun]
+    assert {d.key for d in conflicts[0].diffs} == {"feedback", "feedback_unit"}
+    (plan,) = import_files(city, tmp / "省局反馈.xlsx")  # keep mine by default
+    assert by_subject(city)[yun]["feedback"] == "市局已安排上门辅导。"
+    (plan,) = import_files(city, tmp / "省局反馈.xlsx")  # asked once, never again
+    assert plan.counts[CONFLICT] == 0
+
+    # 鼓楼区 takes the answer, fixes a phone, sends its list back: the answer it carries is
+    # the one it was sent, so only the phone moves.
+    import_files(gulou, down)
+    gulou.needs.update(by_subject(gulou)[yun]["id"], {"phone": "13905910188"})
+    export_needs_xlsx(gulou, tmp / "fix.xlsx")
+    (plan,) = import_files(city, tmp / "fix.xlsx")
+    assert plan.counts[CONFLICT] == 0 and plan.counts[CHANGED] == 1
+    row = by_subject(city)[yun]
+    assert (row["phone"], row["feedback"]) == ("13905910188", "市局已安排上门辅导。")
+
+    # A list for anyone carries the city's answer to the province too: editing it is a take.
+    export_needs_xlsx(city, tmp / "福州市汇总2.xlsx", consolidated=True)
+    fill_in_excel(tmp / "福州市汇总2.xlsx", tmp / "省局反馈2.xlsx", yun,
+                  {"办理状态": "已解决", "对接反馈": "省局与市局联合辅导完成。", "反馈单位": "省局"})
+    (plan,) = import_files(city, tmp / "省局反馈2.xlsx")
+    assert plan.counts[CONFLICT] == 0 and plan.counts[CHANGED] == 1
+    row = by_subject(city)[yun]
+    assert (row["status"], row["feedback"], row["feedback_unit"]) == ("已解决", "省局与市局联合辅导完成。", "省局")
+
+
+def test_bases_of_a_send_to_one_unit():
+    """storage.bases on its own: a send to one unit starts that unit's base from the shared
+    one and moves only it; a send to anyone moves every base."""
+    from storage import bases as b
+
+    data: dict = {}
+    b.exchanged(data, "matcher", "F0")
+    b.sent_to(data, "matcher", "F2", b.peer_key("鼓楼区局"))
+    assert b.base_of(data, "matcher") == "F0"
+    assert b.base_of(data, "matcher", b.peer_key("鼓楼区局")) == "F2"
+    assert b.seen_before(data, "matcher", "F0", b.peer_key("鼓楼区局"))  # an older copy is still known
+    assert b.base_of(data, "matcher", b.peer_key("省局")) == "F0"  # no base of its own: the shared one
+    b.exchanged(data, "matcher", "F3", peer=b.peer_key("省局"))
+    assert (b.base_of(data, "matcher"), b.base_of(data, "matcher", b.peer_key("鼓楼区局"))) == ("F3", "F2")
+    b.sent_to(data, "matcher", "F4", None)
+    assert b.base_of(data, "matcher") == "F4" == b.base_of(data, "matcher", b.peer_key("鼓楼区局"))
+    assert b.load(b.dump(data)) == data
