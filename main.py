@@ -74,8 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("export", help="导出 Excel 或 PDF")
     with_db(sp)
-    sp.add_argument("form", choices=["needs", "cases", "feedback"],
-                    help="needs=需求清单，cases=优秀案例，feedback=按填报单位导出对接反馈（每个单位一个文件）")
+    sp.add_argument("form", choices=["needs", "cases", "feedback", "progress"],
+                    help="needs=需求清单，cases=优秀案例，feedback=按填报单位导出对接反馈（每个单位一个文件），"
+                         "progress=需求办理进展（每项需求的办理状态与对接反馈，用于年度书面总结）")
     sp.add_argument("--out", required=True, help="输出文件，扩展名 .xlsx 或 .pdf；导出反馈时为输出文件夹")
     sp.add_argument("--level", help="只导出这个协调层级的需求，如 需国家知识产权局协调、国家局、省局")
     sp.add_argument("--city", help="只导出这个设区市的需求，如 福州市")
@@ -174,17 +175,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     if ext not in (".xlsx", ".pdf"):
         raise UserError(f"输出文件“{out}”的扩展名应为 .xlsx 或 .pdf。")
     store = open_store(args, create=False)
-    if args.form == "needs":
+    if args.form in ("needs", "progress"):
         if args.ids:
             raise UserError("--id 只用于导出案例。")
+        if args.form == "progress" and args.consolidated:
+            raise UserError("办理进展按本单位的需求导出，不能与 --consolidated 同用。")
         warn_before_export(store, "needs", None, args.consolidated)
         if ext == ".xlsx":
             from exports.xlsx_needs import export_needs_xlsx as run
         else:
             from exports.pdf_needs import export_needs_pdf as run
         ids = selected_needs(store, args)
-        n = run(store, out, ids=ids, consolidated=args.consolidated)
-        print(f"已导出需求 {n} 条：{out}")
+        if args.form == "progress":
+            from forms.needs import PROGRESS_FIELDS, PROGRESS_SUFFIX
+            n = run(store, out, ids=ids, fields=PROGRESS_FIELDS, title_suffix=PROGRESS_SUFFIX)
+            print(f"已导出 {n} 项需求的办理进展：{out}")
+        else:
+            n = run(store, out, ids=ids, consolidated=args.consolidated)
+            print(f"已导出需求 {n} 条：{out}")
     else:
         if any(getattr(args, k) for k in ("level", "city", "district", "status")):
             raise UserError("--level、--city、--district、--status 只用于导出需求清单。")

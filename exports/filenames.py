@@ -7,7 +7,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-_TITLES = {"needs": "万里行需求清单", "cases": "万里行优秀案例推荐表", "feedback": "万里行需求反馈"}
+_TITLES = {"needs": "万里行需求清单", "cases": "万里行优秀案例推荐表", "feedback": "万里行需求反馈",
+           "progress": "万里行需求办理进展"}
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 

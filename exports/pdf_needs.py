@@ -354,8 +354,12 @@ def printed_fields(rows: Sequence[dict]) -> list[Field]:
 
 def export_needs_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
                      progress: Progress | None = None, consolidated: bool = False,
-                     today: dt.date | None = None) -> int:
+                     today: dt.date | None = None, fields: Sequence[str] | None = None,
+                     title_suffix: str = "") -> int:
     """Write 附件1 需求清单 to ``path``; returns the number of needs written.
+
+    ``fields`` limits the columns to those field keys, all printed even when empty, and
+    ``title_suffix`` follows the title (the progress report, forms.needs.PROGRESS_FIELDS).
 
     ``ids`` None means every live need in display order; otherwise those needs in
     the given order (the consolidated list sorts by region itself). Runs on a
@@ -370,7 +374,7 @@ def export_needs_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
     profile = store.profile()
     st = styles(fonts)
     width, height = frame_size(PAGE, MARGINS)
-    title = _title(profile.get("year"), consolidated)
+    title = _title(profile.get("year"), consolidated) + ("" if consolidated else title_suffix)
     figures = summary(store, rows)
 
     story: list[Flowable] = [
@@ -384,7 +388,8 @@ def export_needs_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
         story += _summary_page(figures, fonts, width)
         story += [PageBreak(), Paragraph("二、需求明细", st.heading)]
     story.append(Spacer(1, 2 * mm))
-    story.append(_needs_table(rows, printed_fields(rows), consolidated, fonts, width, height, progress))
+    printed = printed_fields(rows) if fields is None else [f for f in NEEDS.table_fields if f.key in fields]
+    story.append(_needs_table(rows, printed, consolidated, fonts, width, height, progress))
     build_pdf(path, story, PAGE, MARGINS, fonts, title=title, author=clean_text(profile.get("unit")),
               subject=NEEDS.title)
     if progress is not None:

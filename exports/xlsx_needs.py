@@ -81,12 +81,15 @@ class Column:
         return self.field is not None and self.field.is_identifier
 
 
-def columns(consolidated: bool = False) -> list[Column]:
-    """The table's columns in order; their labels are the header row."""
+def columns(consolidated: bool = False, fields: Sequence[str] | None = None) -> list[Column]:
+    """The table's columns in order; their labels are the header row. ``fields``: only these
+    field keys, in the form's order (the progress report); None: every table field."""
     cols = [Column("seq", "序号", 6)]
     if consolidated:
         cols += [Column("region", "所属地区", 16), Column("unit", "填报单位", 24)]
     for f in NEEDS.table_fields:
+        if fields is not None and f.key not in fields:
+            continue
         # Wide enough that the label wraps to at most two lines.
         width = max(f.width, xc.text_units(f.label) / 2 + 2)
         cols.append(Column(f.key, f.label, width, f))
@@ -136,10 +139,10 @@ class NeedsSheet:
     """Writes one needs list sheet; used for exports and for the blank template."""
 
     def __init__(self, wb: Workbook, ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists,
-                 consolidated: bool = False) -> None:
+                 consolidated: bool = False, fields: Sequence[str] | None = None) -> None:
         self.wb, self.ws, self.styles, self.lists = wb, ws, styles, lists
         self.consolidated = consolidated
-        self.cols = columns(consolidated)
+        self.cols = columns(consolidated, fields)
         self.ncols = len(self.cols)
         self.index = {c.key: i + 1 for i, c in enumerate(self.cols)}
         self.next_row = FIRST_DATA_ROW
@@ -361,13 +364,14 @@ def write_stats(wb: Workbook, figures: Summary, year: int) -> Worksheet:
 def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
                       progress: Progress | None = None, consolidated: bool = False,
                       today: dt.date | None = None, profile: dict | None = None, title_suffix: str = "",
-                      sent_to: str | None = None) -> int:
+                      sent_to: str | None = None, fields: Sequence[str] | None = None) -> int:
     """Write the needs list to ``path``; returns the number of needs written.
 
     ``profile`` overrides the header block (a feedback file names the unit it goes to).
     The needs written become the base of the next exchange (storage.bases.mark_sent): a
     reply built on this file changes only what its sender changed. ``sent_to`` names the one
-    unit the file goes to (feedback sent down): then only that unit's base moves.
+    unit the file goes to (feedback sent down): then only that unit's base moves. ``fields``
+    limits the columns (the progress report, forms.needs.PROGRESS_FIELDS).
     Runs on a worker thread (pass a Store opened on that thread); ``progress``
     is reported every few hundred rows and checked for 取消.
     """
@@ -386,7 +390,7 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
     lists = xc.ChoiceLists(wb, store.choices.values)
     ws = wb.active
     ws.title = SHEET_NAME
-    sheet = NeedsSheet(wb, ws, styles, lists, consolidated)
+    sheet = NeedsSheet(wb, ws, styles, lists, consolidated, fields)
     sheet.write_title(year, title_suffix)
     sheet.write_header_block(profile, year, today)
     figures = summary(store, rows)

@@ -68,3 +68,11 @@ STATUS_UNSOLVABLE = "无法解决"
 
 def feedback_line(matched: int, solved: int) -> str:
     return f"已匹配资源 {matched} 项，已解决 {solved} 项"
+
+
+# The progress report (办理进展) a unit prints for its 10/30 written summary: each need by
+# enterprise and content, with what the matching step did about it. Identifiers and
+# contacts are left out so the content and the feedback have room on A4.
+PROGRESS_FIELDS = ("subject_name", "category", "content", "coord_level", "status", "matched_resource",
+                   "feedback", "feedback_unit", "feedback_date")
+PROGRESS_SUFFIX = "（办理进展）"

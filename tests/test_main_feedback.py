@@ -72,3 +72,47 @@ def test_feedback_down_and_a_district_takes_only_its_own(tmp_path):
     done = run("import", "--db", str(tmp_path / "taijiang.db"), str(tmp_path / "all.xlsx"), "--include-other-units")
     assert done.returncode == 0 and "新增 2 条" in done.stdout
     assert len(Store.open(tmp_path / "taijiang.db").needs.rows()) == 3
+
+
+def test_progress_report_from_the_command_line(tmp_path):
+    """export progress: the district's needs with their feedback, for the 10/30 written summary —
+    its own title, the content and matching columns only, and the outcome counts; the xlsx goes
+    back into the city's database without touching what the report leaves out."""
+    from exports.reading import read_file
+    from storage.merge import preview
+
+    district_db(tmp_path / "gulou.db", PROFILE, ["甲公司", "乙公司"])
+    store = Store.open(tmp_path / "gulou.db")
+    first = store.needs.rows()[0]
+    store.needs.update(first["id"], {"phone": "13905910101", "status": "已解决", "matched_resource": "省保护中心",
+                                     "feedback": "已完成商标品牌辅导。", "feedback_unit": "省局",
+                                     "feedback_date": "2023-06-14"})
+    store.close()
+    out = tmp_path / "进展.xlsx"
+    done = run("export", "progress", "--db", str(tmp_path / "gulou.db"), "--out", str(out))
+    assert done.returncode == 0 and "已导出 2 项需求的办理进展" in done.stdout, done.stderr
+    ws = openpyxl.load_workbook(out)["需求清单"]
+    assert ws["A1"].value == "2023年知识产权服务万里行活动需求清单（办理进展）"
+    assert [c.value for c in ws[5] if c.value] == ["序号", "需求主体名称", "需求类别", "需求内容",
+                                                     "协调层级（重点标注）", "办理状态", "匹配资源/对接单位",
+                                                     "对接反馈", "反馈单位", "反馈日期"]
+    assert [ws.cell(6, c).value for c in (2, 6, 8)] == ["甲公司", "已解决", "已完成商标品牌辅导。"]
+    assert "已匹配资源 0 项，已解决 1 项" in ws["A4"].value
+
+    pdf = tmp_path / "进展.pdf"
+    done = run("export", "progress", "--db", str(tmp_path / "gulou.db"), "--out", str(pdf))
+    assert done.returncode == 0
+    from tests.tools import require_tool, run_tool, squeeze
+    text = squeeze(run_tool(require_tool("pdftotext"), pdf, "-"))
+    for word in ("需求清单（办理进展）", "已完成商标品牌辅导。", "省保护中心", "2023-06-14"):
+        assert squeeze(word) in text
+    assert "统一社会信用代码" not in text and "13905910101" not in text  # the header block keeps its own phone
+
+    # The report read back where the full list is: nothing is new or in conflict, and the
+    # columns it does not carry (the phone) are not read as emptied.
+    again = Store.open(tmp_path / "gulou.db")
+    plan = preview(again, read_file(out))
+    assert plan.counts["conflict"] == 0 and plan.counts["new"] == 0 and plan.counts["changed"] == 0
+    again.close()
+    done = run("export", "progress", "--db", str(tmp_path / "gulou.db"), "--out", str(out), "--consolidated")
+    assert done.returncode == 2 and "不能与 --consolidated 同用" in done.stderr

@@ -14,18 +14,22 @@ from ui.tasks import run_task
 _FILTERS = {"xlsx": "Excel 工作簿 (*.xlsx)", "pdf": "PDF 文件 (*.pdf)"}
 
 
-def _export_job(db_path: str, form_id: str, ext: str, out: str, ids, consolidated: bool, progress) -> int:
-    """Worker thread: opens its own connection (SQLite connections stay in their thread)."""
+def _export_job(db_path: str, form_id: str, ext: str, out: str, ids, consolidated: bool,
+                report: dict | None, progress) -> int:
+    """Worker thread: opens its own connection (SQLite connections stay in their thread).
+    ``report``: extra arguments of the needs export (the progress report's columns and title)."""
     store = Store.open(db_path)
     try:
         if form_id == "needs" and ext == "xlsx":
             from exports.xlsx_needs import export_needs_xlsx
 
-            return export_needs_xlsx(store, out, ids=ids, progress=progress, consolidated=consolidated)
+            return export_needs_xlsx(store, out, ids=ids, progress=progress, consolidated=consolidated,
+                                     **(report or {}))
         if form_id == "needs":
             from exports.pdf_needs import export_needs_pdf
 
-            return export_needs_pdf(store, out, ids=ids, progress=progress, consolidated=consolidated)
+            return export_needs_pdf(store, out, ids=ids, progress=progress, consolidated=consolidated,
+                                    **(report or {}))
         if ext == "xlsx":
             from exports.xlsx_cases import export_cases_xlsx
 
@@ -74,10 +78,11 @@ def show_error(parent: QWidget, exc: Exception, path: Path | None = None) -> Non
 
 
 def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, consolidated: bool = False,
-           before=None, on_fix=None) -> None:
+           before=None, on_fix=None, progress_report: bool = False) -> None:
     """Check the list, ask for a file name (default as in the spec) and export in the background.
 
     ``on_fix`` is called when the officer answers the pre-flight check with 去修改.
+    ``progress_report``: the needs with their feedback (办理进展) instead of the full list.
     """
     if before:
         before()
@@ -89,8 +94,15 @@ def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, cons
         if on_fix:
             on_fix()
         return
+    report = None
     name = default_filename(form_id, store.profile(), ext, dt.date.today(), consolidated=consolidated)
     title = {"needs": "导出需求清单", "cases": "导出优秀案例推荐表"}[form_id]
+    if progress_report:
+        from forms.needs import PROGRESS_FIELDS, PROGRESS_SUFFIX
+
+        report = {"fields": PROGRESS_FIELDS, "title_suffix": PROGRESS_SUFFIX}
+        name = default_filename("progress", store.profile(), ext, dt.date.today())
+        title = "导出需求办理进展"
     path = _ask_path(parent, title, name, ext)
     if path is None:
         return
@@ -99,7 +111,7 @@ def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, cons
         offer_to_open(parent, path, f"已导出{what} {count} {'条' if form_id == 'needs' else '个'}。")
 
     run_task(parent, f"正在导出{what}……", _export_job, store.path, form_id, ext, str(path), ids, consolidated,
-             on_done=done, on_error=lambda exc: show_error(parent, exc, path))
+             report, on_done=done, on_error=lambda exc: show_error(parent, exc, path))
 
 
 def save_template(parent: QWidget, store: Store, form_id: str) -> None:

@@ -161,6 +161,10 @@ class MainWindow(QMainWindow):
                      lambda: self._export("needs", "xlsx", consolidated=True))
         self._action(file_menu, "导出需求清单汇总（PDF）…",
                      lambda: self._export("needs", "pdf", consolidated=True))
+        self._action(file_menu, "导出需求办理进展（Excel）…",
+                     lambda: self._export("needs", "xlsx", progress_report=True))
+        self._action(file_menu, "导出需求办理进展（PDF）…",
+                     lambda: self._export("needs", "pdf", progress_report=True))
         file_menu.addSeparator()
         self._action(file_menu, "导出全部案例（Excel）…",
                      lambda: self._export("cases", "xlsx"))

@@ -69,3 +69,30 @@ def test_no_automatic_garbage_collection_on_a_worker_thread(qtbot):
     qtbot.waitUntil(lambda: "done" in seen, timeout=10000)
     assert seen["enabled_in_worker"] is False and seen["thread"].startswith("task:")
     qtbot.waitUntil(gc.isenabled, timeout=5000)  # the UI thread collected and resumed
+
+
+def test_progress_report_from_the_file_menu(qtbot, app_window, tmp_path, monkeypatch):
+    """文件 → 导出需求办理进展（Excel）…: its own default name, title and columns."""
+    from ui import export_actions
+
+    window = app_window()
+    fill(window.store, needs=5, cases=0)
+    window.needs_page.model.reload()
+    asked, opened = {}, {}
+
+    def ask(parent, title, name, ext):
+        asked.update(title=title, name=name)
+        return tmp_path / name
+
+    monkeypatch.setattr(export_actions, "_ask_path", ask)
+    monkeypatch.setattr("ui.preflight_dialog.confirm_export", lambda *a: True)
+    monkeypatch.setattr(export_actions, "offer_to_open", lambda parent, path, text: opened.update(path=path))
+    action = next(a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "导出需求办理进展（Excel）…")
+    action.trigger()
+    qtbot.waitUntil(lambda: "path" in opened, timeout=30000)
+    assert asked["title"] == "导出需求办理进展"
+    assert asked["name"].startswith("2023年万里行需求办理进展_福州市鼓楼区_")
+    ws = load_workbook(opened["path"])["需求清单"]
+    assert ws["A1"].value.endswith("需求清单（办理进展）")
+    assert [c.value for c in ws[5] if c.value][-3:] == ["对接反馈", "反馈单位", "反馈日期"]
+    assert ws.max_column == 10
