@@ -62,7 +62,7 @@ class NeedsPage(QWidget):
         self.undo = undo
         self.consolidated = consolidated
         undo.changed.connect(self._on_changes)
-        self._counts: tuple[tuple[int, int], NeedCounts] | None = None  # (data version, figures)
+        self._counts: tuple[tuple[int, int], NeedCounts, int] | None = None  # (data version, figures, new feedback)
         extra = REGION_FIELDS if consolidated else ()
         self.model = RecordModel(store.needs, [*extra, *NEEDS.table_fields], undo,
                                  readonly_keys=[f.key for f in extra], parent=self)
@@ -260,16 +260,24 @@ class NeedsPage(QWidget):
         # write on this connection (total_changes) or a commit on another one (data_version).
         version = (self.store.db.conn.total_changes, self.store.db.execute("pragma data_version").fetchone()[0])
         if self._counts is None or self._counts[0] != version:
-            self._counts = (version, need_counts(self.store))
-        counts = self._counts[1]
+            self._counts = (version, need_counts(self.store), self._new_feedback())
+        counts, new_feedback = self._counts[1], self._counts[2]
+        self.feedback_box.setItemText(self.feedback_box.findData(NEW_FEEDBACK), strings.feedback_new(new_feedback))
         shown = len(self.model.ids)
         line = summary_line(counts.total, counts.national, counts.provincial)
         extra = f"；当前显示 {shown} 项" if shown != counts.total else ""
         draft_text = (f"；<span style='color:#c0392b'>未完成 {counts.drafts} 项</span>" if counts.drafts
                       else "；全部可提交" if counts.total else "")
         progress = f"；{feedback_line(counts.matched, counts.solved)}" if counts.matched or counts.solved else ""
+        if new_feedback and not self._looking_at_new:
+            progress += f"；<span style='color:#1a5fb4'>{strings.feedback_arrived(new_feedback)}</span>"
         self.summary.setText(f"<b>{line}</b>{progress}{draft_text}{extra}")
         self._update_empty_hint(counts.total)
+
+    def _new_feedback(self) -> int:
+        """Needs whose feedback a file brought since the officer last looked at 新反馈."""
+        since = self.store.setting(FEEDBACK_SEEN_SETTING, "") or ""
+        return self.store.needs.count(filters={FEEDBACK_FILTER: (NEW_FEEDBACK, since)})
 
     def _update_empty_hint(self, total: int) -> None:
         """An empty table says what to do next; a filter that hides everything says so."""

@@ -19,6 +19,15 @@ FILTER_STATUS = "办理状态"
 FEEDBACK_ALL = "反馈：全部"
 FEEDBACK_ANY = "有反馈"
 FEEDBACK_NEW = "新反馈（上次查看后收到）"
+
+
+def feedback_new(count: int) -> str:
+    """The 新反馈 filter's label, with how many needs it would show."""
+    return f"新反馈 {count} 项（上次查看后收到）" if count else FEEDBACK_NEW
+
+
+def feedback_arrived(count: int) -> str:
+    return f"收到新反馈 {count} 项，可在“新反馈”中查看"
 STATUS_COLUMN = "完整性"
 READY = "✔ 可提交"
 DRAFT = "草稿"

@@ -132,12 +132,19 @@ def test_feedback_filter_colours_and_summary_line(qtbot, app_window, db_path, tm
     assert page.model.data(first, Qt.ItemDataRole.DisplayRole) == "已匹配资源"
     assert page.model.data(first, Qt.ItemDataRole.ForegroundRole).color() == STATUS_TEXT["已匹配资源"]
 
-    page.feedback_box.setCurrentIndex(page.feedback_box.findData("new"))
+    new_item = page.feedback_box.findData("new")
+    assert page.feedback_box.itemText(new_item) == "新反馈 2 项（上次查看后收到）"
+    assert "收到新反馈 2 项，可在“新反馈”中查看" in page.summary.text()
+    window.resize(1280, 800)
+    window.grab().save(str(tmp_path / "feedback-arrived.png"))
+    page.feedback_box.setCurrentIndex(new_item)
     assert len(page.model.ids) == 2
+    assert "收到新反馈" not in page.summary.text()  # looking at them now
     window.resize(1400, 600)
     window.grab().save(str(tmp_path / "feedback-filter.png"))
     page.feedback_box.setCurrentIndex(page.feedback_box.findData("has"))  # looked: no longer new
     assert len(page.model.ids) == 2
+    assert page.feedback_box.itemText(new_item) == "新反馈（上次查看后收到）"
     page.feedback_box.setCurrentIndex(page.feedback_box.findData("new"))
     assert len(page.model.ids) == 0
 
