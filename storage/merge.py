@@ -88,7 +88,7 @@ from storage.merge_model import (
     UndoSummary,
 )
 from storage.merge_state import MergeState, older, parse_when
-from storage.records import new_id
+from storage.records import derived_id, new_id
 from storage.store import Store
 
 __all__ = [
@@ -205,7 +205,7 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
             continue
         if local_id is None:
             values = {f.key: incoming.get(f.key, defaults.get(f.key)) for f in form.fields}
-            insert_id = row.id if row.id and row.id not in state.rows and row.id not in new_ids else new_id()
+            insert_id = _insert_id(form, row, nk, state, new_ids)
             new_ids.add(insert_id)
             plan.items.append(PlanItem(row, NEW, values, unit, city, district, nk, record_digest(form, values),
                                        insert_id=insert_id, version=version,
@@ -264,6 +264,16 @@ def _renormalise(form: Form, values: dict, choices: ChoiceLists, cache: dict[tup
                 cache[(key, value)] = normalise(f, value, choices)
             out[key] = cache[(key, value)]
     return out
+
+
+def _insert_id(form: Form, row: IncomingRow, nk: str, state: MergeState, taken: set[str]) -> str:
+    """The id a new record gets: the file's own (an app export) when it is free here, else
+    one made from the record's identity (the same whatever file brings it first), else a
+    fresh one (an identity seen twice, a blank one)."""
+    for candidate in (row.id, derived_id(form.id, nk) if nk else None):
+        if candidate and candidate not in state.rows and candidate not in taken:
+            return candidate
+    return new_id()
 
 
 def _provenance(form: Form, result: ReadResult, row: IncomingRow, values: dict) -> tuple[str, str, str]:

@@ -30,6 +30,16 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+_DERIVED = uuid.UUID("5f0c7d0e-3b1a-4c55-9a57-6b1f0d2e8a41")  # namespace of ids made from identities
+
+
+def derived_id(form_id: str, natural_key: str) -> str:
+    """The id of a record that arrives without one (a hand-filled template, a CSV): made from
+    its identity, so whichever file brings it first, and in whatever order files are
+    imported, it gets the same id — a batch and the same files one at a time end alike."""
+    return str(uuid.uuid5(_DERIVED, f"{form_id}\n{natural_key}"))
+
+
 # Columns other than form fields that callers may set (import provenance, region).
 EXTRA_WRITABLE = {"unit", "city", "district", "origin", "source_file", "source_hash", "import_digest",
                   "source_updated_at", "natural_key", "recommended", "owner_bases", "feedback_at",
