@@ -12,6 +12,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import sqlite_utils
 
@@ -220,14 +221,25 @@ class RecordTable:
     def ids(self, search: str = "", filters: Mapping[str, object] | None = None,
             order_by: str | None = None, descending: bool = False, deleted: bool = False) -> list[str]:
         """Ids of matching records in display order: cheap even at 150,000 rows."""
+        sql, params = self.ids_query(search, filters, order_by, descending, deleted)
+        return [r[0] for r in self.db.execute(sql, params).fetchall()]
+
+    @property
+    def path(self) -> str:
+        """The database file ("" for a database in memory)."""
+        return self.db.execute("pragma database_list").fetchone()[2] or ""
+
+    def ids_query(self, search: str = "", filters: Mapping[str, object] | None = None,
+                  order_by: str | None = None, descending: bool = False,
+                  deleted: bool = False) -> tuple[str, list]:
+        """The SQL behind ``ids``, to run on another connection (``ids_elsewhere``)."""
         where, params = self._where(search, filters, deleted)
         order = "seq"
         if order_by and (order_by in self.writable or order_by in ("updated_at", "created_at", "complete")):
             order = f"[{order_by}] {'desc' if descending else 'asc'}, seq"
         elif descending:
             order = "seq desc"
-        sql = f"select id from [{self.table}] where {where} order by {order}"
-        return [r[0] for r in self.db.execute(sql, params).fetchall()]
+        return f"select id from [{self.table}] where {where} order by {order}", params
 
     def count(self, search: str = "", filters: Mapping[str, object] | None = None) -> int:
         where, params = self._where(search, filters)
@@ -325,3 +337,23 @@ class RecordTable:
                 flag = int(is_complete(self.form, row, self.choices))
                 if flag != row["complete"]:
                     self.db.execute(f"update [{self.table}] set complete = ? where id = ?", [flag, row["id"]])
+
+
+def ids_elsewhere(db_path: str | Path, sql: str, params: list, progress=None) -> list[str]:
+    """Run an ``ids_query`` on a read-only connection of its own: the window sorts and
+    searches a large table on a worker thread this way (connections stay in their thread;
+    WAL lets this reader run beside the window's writer). ``progress`` may cancel it."""
+    uri = Path(db_path).resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=True)
+    try:
+        if progress is not None:
+            # Checked every few thousand SQLite steps: a superseded sort stops early.
+            conn.set_progress_handler(lambda: 1 if progress.cancelled else 0, 20000)
+        try:
+            return [r[0] for r in conn.execute(sql, params).fetchall()]
+        except sqlite3.OperationalError:
+            if progress is not None and progress.cancelled:
+                return []  # interrupted on purpose; the result is dropped anyway
+            raise
+    finally:
+        conn.close()

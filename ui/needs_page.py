@@ -68,6 +68,7 @@ class NeedsPage(QWidget):
                                  readonly_keys=[f.key for f in extra], parent=self)
         self.model.edited.connect(self.update_summary)
         self.model.modelReset.connect(self.update_summary)
+        self.model.busy.connect(self._show_busy)
         self.model.rowsInserted.connect(self.update_summary)
 
         bar = QHBoxLayout()
@@ -231,6 +232,7 @@ class NeedsPage(QWidget):
 
     def cancel_pending_search(self) -> None:
         self._search_timer.stop()
+        self.model.cancel_query()
 
     def _feedback_filter_changed(self) -> None:
         if self._looking_at_new and self.feedback_box.currentData() != NEW_FEEDBACK:
@@ -252,6 +254,7 @@ class NeedsPage(QWidget):
     def filtered_ids(self) -> list[str] | None:
         """The needs the filters and search show, in display order; None when they show every need
         (an export then writes the whole list)."""
+        self.model.settle()
         ids = list(self.model.ids)
         return None if len(ids) == self.store.needs.count() else ids
 
@@ -273,6 +276,13 @@ class NeedsPage(QWidget):
             progress += f"；<span style='color:#1a5fb4'>{strings.feedback_arrived(new_feedback)}</span>"
         self.summary.setText(f"<b>{line}</b>{progress}{draft_text}{extra}")
         self._update_empty_hint(counts.total)
+
+    def _show_busy(self, busy: bool) -> None:
+        """A sort or search of a large list runs elsewhere: the list says so and stays usable."""
+        if busy:
+            self.view.viewport().setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.view.viewport().unsetCursor()
 
     def _new_feedback(self) -> int:
         """Needs whose feedback a file brought since the officer last looked at 新反馈."""

@@ -13,19 +13,26 @@ repaints when the history announces what changed (:meth:`apply_changes`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 
 from forms.fields import Field, Kind
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL, STATUS_MATCHED, STATUS_SOLVED, STATUS_UNSOLVABLE
 from forms.validation import problems
 from storage.ops import OpChanges
-from storage.records import RecordTable
+from storage.records import RecordTable, ids_elsewhere
 from ui import strings
 from ui.qt import QAbstractTableModel, QBrush, QColor, QFont, QModelIndex, Qt, Signal
+from ui.tasks import TaskProgress, run_quiet
 from ui.undo import EditHistory
+
+log = logging.getLogger(__name__)
 
 BLOCK = 100  # rows fetched per query: a few screens; each reset refetches one block
 CACHE_LIMIT = 5000
+# A sort, search or filter of a table this large is queried on a worker thread (a sort of
+# 150,000 needs takes a few hundred ms), so the window never stops answering meanwhile.
+WORKER_ROWS = 20_000
 FLAG_COLOURS = {FLAG_NATIONAL: QColor("#fbd5d2"), FLAG_PROVINCIAL: QColor("#fde9c4")}
 FLAG_TEXT = {FLAG_NATIONAL: QColor("#a61b1b"), FLAG_PROVINCIAL: QColor("#8a5300")}
 # 办理状态 as the officer scans it: matched (blue), solved (green), cannot be solved (grey).
@@ -41,6 +48,7 @@ class RecordModel(QAbstractTableModel):
     """Column 0 is 完整性 (ready / draft); the rest are the form's table fields."""
 
     edited = Signal()  # shown after a change to this table (counts may have changed)
+    busy = Signal(bool)  # a query runs on a worker thread (True) / its rows are shown (False)
 
     def __init__(self, table: RecordTable, fields: Sequence[Field], history: EditHistory,
                  editable: bool = True, readonly_keys: Sequence[str] = (),
@@ -56,6 +64,8 @@ class RecordModel(QAbstractTableModel):
         self.ids: list[str] = []
         self._cache: dict[str, dict] = {}
         self._query: dict = {"search": "", "filters": {}, "order_by": None, "descending": False}
+        self._pending: TaskProgress | None = None  # the worker query whose rows are awaited
+        self._generation = 0  # bumped by every query: a late answer to an older one is dropped
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -70,13 +80,58 @@ class RecordModel(QAbstractTableModel):
             self._query["order_by"] = order_by or None
         if descending is not None:
             self._query["descending"] = descending
-        self.reload()
+        path = self.table.path
+        if path and self.table.count() >= WORKER_ROWS:
+            self._query_elsewhere(path)
+        else:
+            self.reload()
 
     def reload(self) -> None:
+        """Query on this thread and show the rows (after an edit: the rows must be right now)."""
+        self._drop_pending()
+        self._show(self.table.ids(**self._query))
+
+    def settle(self) -> None:
+        """Make the shown rows those of the current query, waiting for it if it is still
+        running elsewhere (an export of “what is shown” must not take the previous rows)."""
+        if self._pending is not None:
+            self.reload()
+
+    def _show(self, ids: list[str]) -> None:
         self.beginResetModel()
-        self.ids = self.table.ids(**self._query)
+        self.ids = ids
         self._cache.clear()
         self.endResetModel()
+
+    def cancel_query(self) -> None:
+        """Forget a query still running elsewhere (the window is closing)."""
+        self._drop_pending()
+
+    def _drop_pending(self) -> None:
+        self._generation += 1
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+            self.busy.emit(False)
+
+    def _query_elsewhere(self, path: str) -> None:
+        self._drop_pending()
+        generation = self._generation
+        sql, params = self.table.ids_query(**self._query)
+
+        def arrived(ids: list[str]) -> None:
+            if generation == self._generation:
+                self._pending = None
+                self._show(ids)
+                self.busy.emit(False)
+
+        def failed(exc: Exception) -> None:
+            if generation == self._generation:
+                log.warning("query on a worker failed; running it here", exc_info=exc)
+                self.reload()
+
+        self._pending = run_quiet("查询", ids_elsewhere, path, sql, params, on_done=arrived, on_error=failed)
+        self.busy.emit(True)
 
     def row_of(self, record_id: str) -> int:
         try:

@@ -109,13 +109,10 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[..., Any], *args: 
              on_done: Callable[[Any], None] | None = None,
              on_error: Callable[[Exception], None] | None = None) -> TaskProgress:
     """Run ``fn(*args, progress=...)`` on a worker thread with a progress dialog. UI thread."""
-    signals = _Signals()
-    progress = TaskProgress(signals)
     dialog = QProgressDialog(label, "取消", 0, 0, parent)
     dialog.setWindowTitle("请稍候")
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(400)
-    dialog.canceled.connect(progress.cancel)
 
     def on_progress(done: int, total: int, text: str) -> None:
         dialog.setMaximum(max(total, 1))
@@ -123,11 +120,37 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[..., Any], *args: 
         if text:
             dialog.setLabelText(text)
 
+    def closed() -> None:
+        dialog.reset()
+        dialog.deleteLater()
+
+    progress = _start(label, fn, args, on_progress, closed, on_done, on_error, quiet=False)
+    dialog.canceled.connect(progress.cancel)
+    return progress
+
+
+def run_quiet(label: str, fn: Callable[..., Any], *args: Any,
+              on_done: Callable[[Any], None] | None = None,
+              on_error: Callable[[Exception], None] | None = None) -> TaskProgress:
+    """Run ``fn(*args, progress=...)`` on a worker thread with no dialog: work the window
+    waits for without the officer having to (a query behind a sort or a search). UI thread;
+    ``progress.cancel()`` asks the worker to stop, and then neither callback runs."""
+    return _start(label, fn, args, None, None, on_done, on_error, quiet=True)
+
+
+def _start(label: str, fn: Callable[..., Any], args: tuple,
+           on_progress: Callable[[int, int, str], None] | None, on_end: Callable[[], None] | None,
+           on_done: Callable[[Any], None] | None, on_error: Callable[[Exception], None] | None,
+           quiet: bool) -> TaskProgress:
+    """The one way a worker starts. ``quiet``: a cancelled task's result is dropped (with a
+    dialog, a task that finished as 取消 was pressed still reports, e.g. the file written)."""
+    signals = _Signals()
+    progress = TaskProgress(signals)
     number = next(_numbers)
 
     def finish() -> None:
-        dialog.reset()
-        dialog.deleteLater()
+        if on_end:
+            on_end()
         entry = _running.pop(number, None)
         if entry is not None:
             # The worker has emitted its last signal and is returning: wait for it so that
@@ -139,15 +162,16 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[..., Any], *args: 
 
     def done(result: Any) -> None:
         finish()
-        if on_done:
+        if on_done and not (quiet and progress.cancelled):
             on_done(result)
 
     def failed(exc: Exception) -> None:
         finish()
-        if on_error:
+        if on_error and not (quiet and progress.cancelled):
             on_error(exc)
 
-    signals.progress.connect(on_progress)
+    if on_progress:
+        signals.progress.connect(on_progress)
     signals.finished.connect(done)
     signals.failed.connect(failed)
     signals.cancelled.connect(finish)

@@ -1,0 +1,116 @@
+"""Sorting and searching a large list run on a worker thread: the window keeps answering,
+the rows shown are always those of the latest query, and an edit is never undone by a late
+answer. WORKER_ROWS is lowered so that a small database takes the worker path."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from storage.records import ids_elsewhere
+from storage.sample import fill
+
+
+@pytest.fixture
+def page(app_window, monkeypatch):
+    from ui import record_model
+
+    monkeypatch.setattr(record_model, "WORKER_ROWS", 1)
+    window = app_window()
+    fill(window.store, needs=300, cases=0)
+    window.needs_page.model.reload()
+    return window.needs_page
+
+
+def slow_worker(monkeypatch, seconds: float, started: threading.Event | None = None):
+    """Make the worker's query take ``seconds`` longer, as a sort of 150,000 needs does."""
+    from ui import record_model
+
+    def slow(*args, **kwargs):
+        if started is not None:
+            started.set()
+        time.sleep(seconds)
+        return ids_elsewhere(*args, **kwargs)
+
+    monkeypatch.setattr(record_model, "ids_elsewhere", slow)
+
+
+def test_a_sort_runs_elsewhere_and_the_window_keeps_answering(qtbot, page, monkeypatch):
+    from ui.qt import Qt, QTimer
+
+    model = page.model
+    before = list(model.ids)
+    slow_worker(monkeypatch, 0.5)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    with qtbot.waitSignal(model.busy, timeout=5000) as started:
+        page.view.horizontalHeader().setSortIndicator(model.column_of("subject_name"), Qt.SortOrder.DescendingOrder)
+    assert started.args == [True]
+    assert model.ids == before  # the old rows stay until the new ones arrive
+    assert page.view.viewport().cursor().shape() == Qt.CursorShape.BusyCursor
+    with qtbot.waitSignal(model.busy, timeout=5000) as ended:
+        pass
+    timer.stop()
+    assert ended.args == [False]
+    assert model.ids == page.store.needs.ids(order_by="subject_name", descending=True)
+    assert model.ids != before
+    assert len(ticks) >= 10, "the event loop ran while the query was elsewhere"
+    assert page.view.viewport().cursor().shape() != Qt.CursorShape.BusyCursor
+    assert "当前显示" not in page.summary.text() and "共 300 项" in page.summary.text()
+
+
+def test_only_the_latest_query_is_shown(qtbot, page, monkeypatch):
+    slow_worker(monkeypatch, 0.3)
+    model = page.model
+    resets = []
+    model.modelReset.connect(lambda: resets.append(list(model.ids)))
+    word = page.store.needs.rows()[7]["subject_name"]
+    model.set_query(search="不会出现的词")
+    model.set_query(search=word)
+    qtbot.waitUntil(lambda: model._pending is None, timeout=5000)
+    qtbot.wait(400)  # the first query's late answer, had it not been dropped
+    assert resets == [page.store.needs.ids(search=word)]
+    assert model.ids and all(word in page.store.needs.get(i)["subject_name"] for i in model.ids)
+
+
+def test_an_edit_while_a_sort_runs_is_not_undone_by_its_answer(qtbot, page, monkeypatch):
+    """Typing into a cell while the sort runs: the edit is saved and shown, and stays shown
+    when the sorted rows arrive; a delete (rows gone) re-queries here and drops the answer."""
+    from ui.qt import Qt
+
+    started = threading.Event()
+    slow_worker(monkeypatch, 0.4, started)
+    model = page.model
+    first_id = model.ids[0]
+    model.set_query(order_by="remark")
+    assert started.wait(5)
+    column = model.column_of("remark")
+    assert model.setData(model.index(0, column), "已电话回访", Qt.ItemDataRole.EditRole)
+    qtbot.waitUntil(lambda: model._pending is None, timeout=5000)
+    assert page.store.needs.get(first_id)["remark"] == "已电话回访"
+    shown = model.row_of(first_id)
+    assert model.data(model.index(shown, column), Qt.ItemDataRole.DisplayRole) == "已电话回访"
+
+    started.clear()
+    model.set_query(order_by="phone")
+    assert started.wait(5)
+    page.store.needs.set_deleted([first_id], True)
+    model.reload()  # what an operation that removes rows does
+    after = list(model.ids)
+    qtbot.wait(700)
+    assert model.ids == after == page.store.needs.ids(order_by="phone") and first_id not in after
+    assert model._pending is None
+
+
+def test_an_export_of_what_is_shown_waits_for_the_query(qtbot, page, monkeypatch):
+    slow_worker(monkeypatch, 0.3)
+    word = page.store.needs.rows()[3]["subject_name"]
+    page.search.setText(word)
+    page.apply_query()
+    ids = page.filtered_ids()  # asked at once, before the worker answered
+    assert ids == page.store.needs.ids(search=word)
+    assert ids and len(ids) < 300
