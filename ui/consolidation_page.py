@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage import Store
 from storage.stats import BY_CITY, TOTAL, Summary, likely_duplicates, submissions, summary
+from ui import record_model
 from ui.charts import StackedBarChart
 from ui.feedback_dialog import start_feedback_export
 from ui.needs_page import NeedsPage
@@ -22,6 +23,7 @@ from ui.qt import (
     Signal,
 )
 from ui.rows_model import RowsModel
+from ui.tasks import TaskProgress, run_quiet
 
 CATEGORY_HEAD = "需求类别"
 BOARD_HEADERS = ("所属地区", "填报单位", "需求条数", "需国家局协调", "需省局协调", "案例数", "最近导入时间", "报送情况")
@@ -29,6 +31,16 @@ BOARD_HEADERS = ("所属地区", "填报单位", "需求条数", "需国家局�
 
 def _total_colour(row: tuple) -> str | None:
     return "#f2f2f2" if row[0] == TOTAL else None
+
+
+def _figures_job(db_path: str, duplicates: bool, progress: TaskProgress):
+    """Worker thread: the board, the figures and (when shown) the likely duplicates, read on a
+    connection of its own — a full pass over the needs takes seconds at 150,000."""
+    store = Store.open(db_path)
+    try:
+        return submissions(store), summary(store), likely_duplicates(store) if duplicates else None
+    finally:
+        store.close()
 
 
 def _table(model) -> QTableView:
@@ -51,6 +63,7 @@ class ConsolidationPage(QWidget):
     def __init__(self, store: Store, undo: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self._figures_generation = 0  # bumped by every recount: a late answer to an older one is dropped
         bar = QHBoxLayout()
         for text, signal in (("导入文件…", self.import_files), ("导入文件夹…", self.import_folder),
                              ("导入记录与撤销…", self.show_history)):
@@ -118,7 +131,39 @@ class ConsolidationPage(QWidget):
         # not at start-up: at 150,000 needs they take seconds the officer would wait for the window.
 
     def refresh(self) -> None:
-        board = submissions(self.store)
+        """Recompute the board, the figures and the list. A large database (as many needs as
+        record_model.WORKER_ROWS) is read on a worker thread; the page keeps its last figures
+        meanwhile and says it is counting."""
+        self.needs.refill_filters()
+        self._figures_generation += 1
+        generation = self._figures_generation
+        showing_duplicates = self.tabs.currentWidget() is self.duplicates_tab
+        path = self.store.needs.path
+        if not path or self.store.needs.count() < record_model.WORKER_ROWS:
+            self.needs.model.reload()
+            dup = likely_duplicates(self.store) if showing_duplicates else None
+            self._show_all(submissions(self.store), summary(self.store), dup)
+            return
+        self.needs.apply_query()  # the list, also elsewhere
+        self.board_summary.setText("正在统计……")
+
+        def done(result) -> None:
+            if generation == self._figures_generation:
+                self._show_all(*result)
+
+        def failed(exc: Exception) -> None:
+            if generation == self._figures_generation:
+                self.board_summary.setText("统计没有完成，请切换到其他页面后再回来重试。详情已写入日志。")
+
+        run_quiet("统计", _figures_job, path, showing_duplicates, on_done=done, on_error=failed)
+
+    def hideEvent(self, event) -> None:
+        # Left (another tab, or the window closing): a count still running is not shown; the
+        # tab recounts when it is opened again.
+        self._figures_generation += 1
+        super().hideEvent(event)
+
+    def _show_all(self, board, figures: Summary, duplicates: list[list[dict]] | None) -> None:
         self.board_model.set_rows([
             (s.region, s.unit or "—", s.needs, s.national, s.provincial, s.cases,
              s.last_import[:16].replace("T", " ") if s.last_import else "", "已报送" if s.reported else "未报送")
@@ -130,11 +175,9 @@ class ConsolidationPage(QWidget):
             text += f"；未报送 {len(missing)} 个地区：" + "、".join(missing)
         self.board_summary.setText(text)
         self.board_summary.setWordWrap(True)
-
-        self._show_figures(summary(self.store))
-        self._refresh_duplicates()
-        self.needs.refill_filters()
-        self.needs.model.reload()
+        self._show_figures(figures)
+        if duplicates is not None:
+            self._show_duplicates(duplicates)
 
     def _show_figures(self, figures: Summary) -> None:
         levels = figures.levels
@@ -149,7 +192,22 @@ class ConsolidationPage(QWidget):
     def _refresh_duplicates(self) -> None:
         if self.tabs.currentWidget() is not self.duplicates_tab:
             return
-        groups = likely_duplicates(self.store)
+        path = self.store.needs.path
+        if not path or self.store.needs.count() < record_model.WORKER_ROWS:
+            self._show_duplicates(likely_duplicates(self.store))
+            return
+        self.duplicates_hint.setText("正在查找疑似重复的需求……")
+        self._figures_generation += 1
+        generation = self._figures_generation
+
+        def done(result) -> None:
+            if generation == self._figures_generation:
+                self._show_all(*result)
+
+        run_quiet("疑似重复", _figures_job, path, True, on_done=done,
+                  on_error=lambda exc: self.duplicates_hint.setText("查找没有完成，请稍后再试。详情已写入日志。"))
+
+    def _show_duplicates(self, groups: list[list[dict]]) -> None:
         self.duplicates_model.set_rows([
             (n, f"{r['city'] or ''}{r['district'] or ''}", r["unit"] or "", r["subject_name"] or "",
              r["credit_code"] or "", r["category"] or "", (r["content"] or "").replace("\n", " ")[:80])

@@ -114,3 +114,35 @@ def test_an_export_of_what_is_shown_waits_for_the_query(qtbot, page, monkeypatch
     ids = page.filtered_ids()  # asked at once, before the worker answered
     assert ids == page.store.needs.ids(search=word)
     assert ids and len(ids) < 300
+
+
+def test_the_summary_tab_counts_elsewhere(qtbot, page, monkeypatch):
+    """汇总 at national size: opening it shows 正在统计…… at once, then the board, the figures
+    and the list, equal to what the same counts give on this thread."""
+    from storage.stats import submissions, summary
+
+    window = page.window()
+    c = window.consolidation_page
+    window.tabs.setCurrentWidget(c)
+    assert c.board_summary.text() == "正在统计……"
+    qtbot.waitUntil(lambda: c.board_summary.text().startswith("已报送"), timeout=10000)
+    board = submissions(page.store)
+    assert c.board_model.rowCount() == len(board)
+    figures = summary(page.store)
+    total_row = c.level_model.rowCount() - 1
+    assert c.level_model.data(c.level_model.index(total_row, c.level_model.columnCount() - 1)) == str(
+        figures.total.total)
+    qtbot.waitUntil(lambda: c.needs.model._pending is None, timeout=10000)
+    assert len(c.needs.model.ids) == 300
+
+    c.tabs.setCurrentWidget(c.duplicates_tab)
+    assert c.duplicates_hint.text() == "正在查找疑似重复的需求……"
+    qtbot.waitUntil(lambda: c.duplicates_hint.text() != "正在查找疑似重复的需求……", timeout=10000)
+    assert "疑似重复" in c.tabs.tabText(c.tabs.indexOf(c.duplicates_tab))
+
+    # Leaving while a count runs: its late answer is not shown.
+    window.tabs.setCurrentWidget(page)
+    window.tabs.setCurrentWidget(c)
+    window.tabs.setCurrentWidget(page)
+    qtbot.wait(300)
+    assert c.board_summary.text() == "正在统计……"
