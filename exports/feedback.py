@@ -101,7 +101,7 @@ def export_feedback(store: Store, folder: str | Path, names: list[str] | None = 
         taken.add(name)
         path = folder / name
         export_needs_xlsx(store, path, ids=ids, today=today, profile=profile, title_suffix="（对接反馈）",
-                          sent_to=u.unit)
+                          sent_to=None if fold(u.unit) == fold(mine.get("unit") or "") else u.unit)
         written.append((u, path))
     if progress:
         progress.update(len(units), len(units), "完成")

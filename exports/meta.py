@@ -27,7 +27,7 @@ META_SHEET = "_wanlixing_meta"
 MARKER = "wanlixing-meta"
 META_FORMAT = 1
 KEYS = ("form_id", "schema", "app_version", "unit", "city", "district", "year", "exported_at",
-        "consolidated")
+        "consolidated", "sender")
 ROW_HEADER = ("sheet", "row", "id", "updated_at", "digest")
 # The sheet is read from a stranger's file: it is streamed and read only this far
 # (one row per record, and the import takes at most 200,000 records).
@@ -125,6 +125,7 @@ def read_meta(wb: Workbook) -> ExportMeta | None:
         exported_at=text("exported_at"),
         consolidated=str(values.get("consolidated") or "0") in ("1", "True", "true"),
         records=records,
+        sender=text("sender"),
     )
 
 

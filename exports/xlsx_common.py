@@ -415,7 +415,9 @@ def profile_year(profile: dict, fallback: int | None = None) -> int:
 
 
 def export_meta(form_id: str, profile: dict, records: Sequence[MetaRow], consolidated: bool = False,
-                year: int | None = None) -> ExportMeta:
+                year: int | None = None, sender: str | None = None) -> ExportMeta:
+    """``profile``: the header the file shows; ``sender``: the unit writing it, when that is
+    not the header's unit (feedback sent down names the receiving unit in its header)."""
     return ExportMeta(
         form_id=form_id,
         schema=schema_version(),
@@ -427,6 +429,7 @@ def export_meta(form_id: str, profile: dict, records: Sequence[MetaRow], consoli
         exported_at=now_iso(),
         consolidated=consolidated,
         records=list(records),
+        sender=safe_text(profile.get("unit") if sender is None else sender),
     )
 
 

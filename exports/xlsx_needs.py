@@ -376,6 +376,7 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
     is reported every few hundred rows and checked for 取消.
     """
     check(progress)
+    sender = store.profile().get("unit") if profile is not None else None
     profile = profile if profile is not None else store.profile()
     year = xc.profile_year(profile)
     rows = store.needs.rows() if ids is None else store.needs.rows(ids)
@@ -411,7 +412,7 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
     sheet.finish()
     if consolidated:
         write_stats(wb, figures, year)
-    write_meta(wb, xc.export_meta("needs", profile, meta_rows, consolidated, year))
+    write_meta(wb, xc.export_meta("needs", profile, meta_rows, consolidated, year, sender=sender))
     written = xc.finish(wb, path, total, progress)
     mark_sent(store.needs, rows, to=sent_to)
     return written

@@ -31,6 +31,9 @@ class ExportMeta:
     exported_at: str = ""
     consolidated: bool = False
     records: list[MetaRow] = field(default_factory=list)
+    # The unit whose app wrote the file. ``unit`` is whom the file is for: the same in a list
+    # a unit sends, the receiving unit in feedback sent down. "" in files of older versions.
+    sender: str = ""
 
 
 @dataclass

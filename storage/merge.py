@@ -183,7 +183,8 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
     claimed: set[str] = set()  # records already matched by an earlier row of this file
     new_ids: set[str] = set()
     cache: dict[tuple[str, str], object] = {}
-    peer = owner_bases.peer_key(header.unit) or None  # the correspondent the file comes from
+    plan.peer = _correspondent(store, result)
+    peer = plan.peer or None
     total = len(result.rows)
     for n, row in enumerate(result.rows):
         if n % 500 == 0:
@@ -264,6 +265,16 @@ def _renormalise(form: Form, values: dict, choices: ChoiceLists, cache: dict[tup
                 cache[(key, value)] = normalise(f, value, choices)
             out[key] = cache[(key, value)]
     return out
+
+
+def _correspondent(store: Store, result: ReadResult) -> str:
+    """Who sent the file (storage.bases.peer_key), for the bases kept per correspondent: the
+    unit whose app wrote it, else its 填报单位. "" for our own unit: a file of ours coming
+    back, edited by whoever, is compared with what we sent to everyone."""
+    meta = result.meta
+    sender = meta.sender if meta is not None and meta.sender else result.header.unit
+    key = owner_bases.peer_key(sender)
+    return "" if key == owner_bases.peer_key(store.profile().get("unit")) else key
 
 
 def _insert_id(form: Form, row: IncomingRow, nk: str, state: MergeState, taken: set[str]) -> str:

@@ -105,7 +105,7 @@ class _Writer:
         """The record's bases after this file: every group the file carried is now held by
         both sides (taken, equal, or seen and declined)."""
         bases = owner_bases.load(local.get("owner_bases"))
-        peer = owner_bases.peer_key(self.plan.unit) or None
+        peer = self.plan.peer or None
         for owner, digest in (item.group_digests or group_digests(self.form, item.values)).items():
             verdict = item.groups.get(owner)
             # A group kept because the sender had not changed it keeps its base; any other

@@ -98,6 +98,9 @@ class ImportPlan:
     duplicates: list[DuplicateHint] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # Chinese: missing 填报单位, file seen before …
     other_units: int = 0  # other units' new records left out (a unit that does not consolidate)
+    # storage.bases.peer_key of the unit the file comes from, when that unit has bases of its
+    # own here (feedback was sent to it alone); "" compares with the shared bases.
+    peer: str = ""
 
     @property
     def counts(self) -> dict[str, int]:

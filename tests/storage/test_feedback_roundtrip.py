@@ -388,3 +388,35 @@ def test_bases_of_a_send_to_one_unit():
     b.sent_to(data, "matcher", "F4", None)
     assert b.base_of(data, "matcher") == "F4" == b.base_of(data, "matcher", b.peer_key("鼓楼区局"))
     assert b.load(b.dump(data)) == data
+
+
+def test_feedback_the_province_addressed_to_a_district_is_from_the_province(world):
+    """The province answers 鼓楼区 directly (a feedback file whose header names 鼓楼区) and the
+    file reaches the city too. It comes from the province, which never saw the city's answer to
+    鼓楼区: compared with what the city shares with everyone, so one conflict — not with what
+    the city sent 鼓楼区, which would make the province's answer a silent replacement."""
+    from exports.reading import read_file
+
+    tmp, gulou, city = world
+    yun = GULOU_NEEDS[0]["subject_name"]
+    export_needs_xlsx(gulou, tmp / "up.xlsx")
+    import_files(city, tmp / "up.xlsx")
+    export_needs_xlsx(city, tmp / "福州市汇总.xlsx", consolidated=True)
+    province = open_store(tmp / "province.db", {"unit": "福建省知识产权局", "city": "", "district": "",
+                                                "year": 2023})
+    import_files(province, tmp / "福州市汇总.xlsx")
+    province.needs.update(by_subject(province)[yun]["id"], {"status": "已匹配资源", "feedback_unit": "省局",
+                                                            "feedback": "省局已安排专利导航机构对接。"})
+    ((_, from_province),) = export_feedback(province, tmp / "省局下发", ["鼓楼区"], today=dt.date(2023, 6, 10))
+    meta = read_file(from_province).meta
+    assert (meta.unit, meta.sender) == (GULOU["unit"], "福建省知识产权局")
+
+    city.needs.update(by_subject(city)[yun]["id"], {"status": "已匹配资源", "feedback": "市局已安排上门辅导。"})
+    export_feedback(city, tmp / "市局下发", ["鼓楼区"], today=dt.date(2023, 6, 9))
+    (plan,) = import_files(city, from_province)
+    assert [i.values["subject_name"] for i in plan.items_with(CONFLICT)] == [yun]
+    assert by_subject(city)[yun]["feedback"] == "市局已安排上门辅导。"
+    # At 鼓楼区 the same file simply brings the province's answer.
+    (plan,) = import_files(gulou, from_province)
+    assert plan.counts[CONFLICT] == 0 and by_subject(gulou)[yun]["feedback"] == "省局已安排专利导航机构对接。"
+    province.close()
