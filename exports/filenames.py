@@ -7,7 +7,9 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-_TITLES = {"needs": "万里行需求清单", "cases": "万里行优秀案例推荐表", "feedback": "万里行需求反馈"}
+from forms import FORMS
+
+_OTHER_TITLES = {"feedback": "万里行需求反馈"}  # files that are not one of the forms
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -16,7 +18,7 @@ def default_filename(form_id: str, profile: Mapping[str, object], ext: str,
                      template: bool = False) -> str:
     today = today or dt.date.today()
     year = profile.get("year") or today.year
-    title = _TITLES[form_id]
+    title = _OTHER_TITLES.get(form_id) or f"万里行{FORMS[form_id].document_name}"
     if template:
         return f"{year}年{title}_空白模板.{ext.lstrip('.')}"
     if consolidated:

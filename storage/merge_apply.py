@@ -40,11 +40,10 @@ from storage.transaction import write_transaction
 
 
 def table_of(store: Store, form_id: str) -> RecordTable:
-    if form_id == "needs":
-        return store.needs
-    if form_id == "cases":
-        return store.cases
-    raise MergeError(f"无法导入“{form_id}”类型的记录。")
+    try:
+        return store.records(form_id)
+    except KeyError:
+        raise MergeError(f"无法导入“{form_id}”类型的记录。") from None
 
 
 class _Writer:
@@ -309,14 +308,14 @@ def undo_batch(store: Store, batch_id: str) -> UndoSummary:
     with write_transaction(db):
         for change in reversed(changes):
             table = change["record_table"]
-            if table not in ("needs", "cases"):
+            if table not in store.tables:
                 continue
             record_id = change["record_id"]
             if change["action"] == "insert":
                 row = db.execute(f"select updated_at from [{table}] where id = ?", [record_id]).fetchone()
                 if row and row[0] and row[0] > batch["imported_at"]:
                     summary.edited_since += 1
-                if table == "cases":
+                if store.tables[table].form.max_images:
                     db.execute("delete from case_images where case_id = ?", [record_id])
                 db.execute(f"delete from [{table}] where id = ?", [record_id])
                 summary.deleted += 1

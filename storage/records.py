@@ -301,9 +301,10 @@ class RecordTable:
 
     def purge_deleted(self) -> int:
         with write_transaction(self.db):
-            if self.table == "cases":
+            if self.form.max_images:
                 self.db.execute(
-                    "delete from case_images where case_id in (select id from cases where deleted_at is not null)"
+                    "delete from case_images where case_id in "
+                    f"(select id from [{self.table}] where deleted_at is not null)"
                 )
             cur = self.db.execute(f"delete from [{self.table}] where deleted_at is not null")
         return cur.rowcount

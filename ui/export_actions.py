@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from exports.documents import export_records
 from exports.filenames import default_filename
+from forms import FORMS
 from storage import DatabaseError, Store
 from storage.errors import explain
 from ui.qt import QDesktopServices, QFileDialog, QMessageBox, QSettings, QUrl, QWidget
@@ -18,21 +20,7 @@ def _export_job(db_path: str, form_id: str, ext: str, out: str, ids, consolidate
     """Worker thread: opens its own connection (SQLite connections stay in their thread)."""
     store = Store.open(db_path)
     try:
-        if form_id == "needs" and ext == "xlsx":
-            from exports.xlsx_needs import export_needs_xlsx
-
-            return export_needs_xlsx(store, out, ids=ids, progress=progress, consolidated=consolidated)
-        if form_id == "needs":
-            from exports.pdf_needs import export_needs_pdf
-
-            return export_needs_pdf(store, out, ids=ids, progress=progress, consolidated=consolidated)
-        if ext == "xlsx":
-            from exports.xlsx_cases import export_cases_xlsx
-
-            return export_cases_xlsx(store, out, ids=ids, progress=progress)
-        from exports.pdf_cases import export_cases_pdf
-
-        return export_cases_pdf(store, out, ids=ids, progress=progress)
+        return export_records(store, form_id, ext, out, ids=ids, progress=progress, consolidated=consolidated)
     finally:
         store.close()
 
@@ -84,21 +72,20 @@ def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, cons
     from exports.preflight import check
     from ui.preflight_dialog import confirm_export
 
-    what = "需求" if form_id == "needs" else "案例"
-    if not confirm_export(parent, check(store, form_id, ids=ids, consolidated=consolidated), f"要导出的{what}"):
+    form = FORMS[form_id]
+    if not confirm_export(parent, check(store, form_id, ids=ids, consolidated=consolidated), f"要导出的{form.noun}"):
         if on_fix:
             on_fix()
         return
     name = default_filename(form_id, store.profile(), ext, dt.date.today(), consolidated=consolidated)
-    title = {"needs": "导出需求清单", "cases": "导出优秀案例推荐表"}[form_id]
-    path = _ask_path(parent, title, name, ext)
+    path = _ask_path(parent, f"导出{form.document_name}", name, ext)
     if path is None:
         return
 
     def done(count: int) -> None:
-        offer_to_open(parent, path, f"已导出{what} {count} {'条' if form_id == 'needs' else '个'}。")
+        offer_to_open(parent, path, f"已导出{form.count(count)}。")
 
-    run_task(parent, f"正在导出{what}……", _export_job, store.path, form_id, ext, str(path), ids, consolidated,
+    run_task(parent, f"正在导出{form.noun}……", _export_job, store.path, form_id, ext, str(path), ids, consolidated,
              on_done=done, on_error=lambda exc: show_error(parent, exc, path))
 
 

@@ -59,10 +59,10 @@ class RecycleDialog(QDialog):
 
     def restore_selected(self) -> None:
         chosen = [item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()]
-        for table in ("needs", "cases"):
+        for table, records in self.store.tables.items():
             ids = [rid for t, rid in chosen if t == table]
             if ids:
-                getattr(self.store, table).set_deleted(ids, False)
+                records.set_deleted(ids, False)
         self.restored += len(chosen)
         self.fill()
 
