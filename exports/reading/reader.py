@@ -120,7 +120,7 @@ def _read(path: Path, form_hint: str | None, progress: Progress | None, choices:
     if progress:
         progress.update(len(rows), len(rows), f"已读取 {len(rows)} 条")
     return ReadResult(form_id=form.id, file_name=name, file_hash=file_hash, meta=meta, header=header, rows=rows,
-                      consolidated=consolidated, notes=notes)
+                      consolidated=consolidated, notes=notes, choices=choices)
 
 
 def _head(sheet: Sheet, n: int) -> list[tuple]:
