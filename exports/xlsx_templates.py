@@ -48,7 +48,7 @@ def write_template(form_id: str, path: str | Path, year: int | None = None) -> N
     wb = xc.new_workbook(f"{year}年{FORMS[form_id].title}（空白模板）")
     # The built-in lists only: a template goes to colleagues whose app (or
     # none) does not know this officer's additions.
-    lists = xc.ChoiceLists(wb, builtin_choices().values)
+    lists = xc.DropDownLists(wb, builtin_choices().values)
     if FORMS[form_id].layout is Layout.TABLE:
         styles = xc.Styles(wb)
         ws = wb.active

@@ -66,7 +66,7 @@ from forms.reference import ChoiceLists, fold, region_in_text
 from forms.validation import normalise, problems
 from storage import bases as owner_bases
 from storage.merge_apply import apply_plan, history, table_of, undo_batch
-from storage.merge_model import (
+from storage.merge_plan import (
     CHANGED,
     CONFLICT,
     DECISION_LABELS,

@@ -16,7 +16,7 @@ from forms.fields import REPORTER, Form
 from forms.identity import group_digests, record_digest, record_key
 from forms.progress import Progress, check
 from storage import bases as owner_bases
-from storage.merge_model import (
+from storage.merge_plan import (
     CHANGED,
     CONFLICT,
     DECISION_LABELS,

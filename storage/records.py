@@ -22,8 +22,10 @@ from storage.migrations import search_document_sql
 from storage.transaction import write_transaction
 
 
-def now_iso() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="milliseconds")
+def now_iso(timespec: str = "milliseconds") -> str:
+    """The local time now, ISO 8601 with its UTC offset: record stamps to the millisecond
+    (so two edits in one second still order), a file's ``exported_at`` to the second."""
+    return dt.datetime.now().astimezone().isoformat(timespec=timespec)
 
 
 def new_id() -> str:
