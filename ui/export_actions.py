@@ -10,10 +10,11 @@ from exports.filenames import default_filename
 from forms import FORMS
 from storage import DatabaseError, Store
 from storage.errors import explain
+from ui import strings
 from ui.qt import QDesktopServices, QFileDialog, QMessageBox, QSettings, QUrl, QWidget
 from ui.tasks import run_task
 
-_FILTERS = {"xlsx": "Excel 工作簿 (*.xlsx)", "pdf": "PDF 文件 (*.pdf)"}
+_FILTERS = {"xlsx": strings.XLSX_FILTER, "pdf": strings.PDF_FILTER}
 
 
 def _export_job(db_path: str, form_id: str, ext: str, out: str, ids, consolidated: bool, progress) -> int:
@@ -40,11 +41,11 @@ def _ask_path(parent: QWidget, title: str, name: str, ext: str) -> Path | None:
 
 def offer_to_open(parent: QWidget, path: Path, text: str) -> None:
     box = QMessageBox(parent)
-    box.setWindowTitle("导出完成")
+    box.setWindowTitle(strings.EXPORT_DONE)
     box.setText(f"{text}\n{path}")
-    open_file = box.addButton("打开文件", QMessageBox.ButtonRole.AcceptRole)
-    open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
-    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+    open_file = box.addButton(strings.OPEN_FILE, QMessageBox.ButtonRole.AcceptRole)
+    open_folder = box.addButton(strings.OPEN_FOLDER, QMessageBox.ButtonRole.ActionRole)
+    box.addButton(strings.CLOSE, QMessageBox.ButtonRole.RejectRole)
     box.exec()
     if box.clickedButton() is open_file:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
@@ -57,8 +58,8 @@ def show_error(parent: QWidget, exc: Exception, path: Path | None = None) -> Non
     if isinstance(exc, DatabaseError):
         text = str(exc)
     else:
-        text = explain(exc, path) or "导出没有完成。已填写的内容不受影响，详情已写入日志。"
-    QMessageBox.warning(parent, "导出失败", text)
+        text = explain(exc, path) or strings.EXPORT_FAILED_TEXT
+    QMessageBox.warning(parent, strings.EXPORT_FAILED, text)
 
 
 def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, consolidated: bool = False,
@@ -73,19 +74,19 @@ def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, cons
     from ui.preflight_dialog import confirm_export
 
     form = FORMS[form_id]
-    if not confirm_export(parent, check(store, form_id, ids=ids, consolidated=consolidated), f"要导出的{form.noun}"):
+    if not confirm_export(parent, check(store, form_id, ids=ids, consolidated=consolidated), strings.TO_EXPORT.format(noun=form.noun)):
         if on_fix:
             on_fix()
         return
     name = default_filename(form_id, store.profile(), ext, dt.date.today(), consolidated=consolidated)
-    path = _ask_path(parent, f"导出{form.document_name}", name, ext)
+    path = _ask_path(parent, strings.EXPORT_TITLE.format(document=form.document_name), name, ext)
     if path is None:
         return
 
     def done(count: int) -> None:
-        offer_to_open(parent, path, f"已导出{form.count(count)}。")
+        offer_to_open(parent, path, strings.EXPORTED.format(count=form.count(count)))
 
-    run_task(parent, f"正在导出{form.noun}……", _export_job, store.path, form_id, ext, str(path), ids, consolidated,
+    run_task(parent, strings.EXPORTING.format(noun=form.noun), _export_job, store.path, form_id, ext, str(path), ids, consolidated,
              on_done=done, on_error=lambda exc: show_error(parent, exc, path))
 
 
@@ -94,7 +95,7 @@ def save_template(parent: QWidget, store: Store, form_id: str) -> None:
 
     year = store.profile().get("year")
     name = default_filename(form_id, store.profile(), "xlsx", template=True)
-    path = _ask_path(parent, "保存空白模板", name, "xlsx")
+    path = _ask_path(parent, strings.SAVE_TEMPLATE, name, "xlsx")
     if path is None:
         return
     try:
@@ -102,4 +103,4 @@ def save_template(parent: QWidget, store: Store, form_id: str) -> None:
     except OSError as exc:
         show_error(parent, exc, path)
         return
-    offer_to_open(parent, path, "已生成空白模板，可发给没有安装本软件的同事填写。")
+    offer_to_open(parent, path, strings.TEMPLATE_SAVED)

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from forms.progress import Cancelled
+from ui import strings
 from ui.qt import QObject, QProgressDialog, Qt, QTimer, QWidget, Signal
 
 log = logging.getLogger(__name__)
@@ -111,8 +112,8 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[..., Any], *args: 
     """Run ``fn(*args, progress=...)`` on a worker thread with a progress dialog. UI thread."""
     signals = _Signals()
     progress = TaskProgress(signals)
-    dialog = QProgressDialog(label, "取消", 0, 0, parent)
-    dialog.setWindowTitle("请稍候")
+    dialog = QProgressDialog(label, strings.CANCEL, 0, 0, parent)
+    dialog.setWindowTitle(strings.PLEASE_WAIT)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(400)
     dialog.canceled.connect(progress.cancel)
