@@ -228,7 +228,7 @@ def _refuse_newer(db: sqlite_utils.Database, path: str | Path) -> None:
         raise DatabaseTooNew(TOO_NEW.format(path=path))
 
 
-def sync_form_columns(db: sqlite_utils.Database, forms: tuple[Form, ...] = RECORD_FORMS) -> None:
+def sync_form_columns(db: sqlite_utils.Database, forms: tuple[Form, ...] | None = None) -> None:
     """Create the table of a record form that has none, and add a nullable column for
     every declared field the tables lack.
 
@@ -236,7 +236,7 @@ def sync_form_columns(db: sqlite_utils.Database, forms: tuple[Form, ...] = RECOR
     appears here without a hand-written migration. Other structural changes still go
     in migrations.
     """
-    for form in forms:
+    for form in RECORD_FORMS if forms is None else forms:
         table = db[form.id]
         if not table.exists():
             create_record_table(db, form)

@@ -115,3 +115,28 @@ def test_a_header_without_the_declared_header_field_is_not_its_header():
     matcher = form_matcher(VISITS)
     head = [("序号", "走访人", "走访内容", "走访次数")]  # three fields, but not 走访企业
     assert find_header(head, VISITS, matcher) is None
+
+
+def test_the_store_keeps_a_third_form_like_the_other_two(monkeypatch, tmp_path):
+    """Registered next to the needs and the cases (what forms/__init__.py would do), the
+    form gets its table on opening, starts records with the unit's region, and follows a
+    change of the unit."""
+    import storage.db
+    import storage.store
+    from forms import CASES, NEEDS
+
+    monkeypatch.setattr(storage.db, "RECORD_FORMS", (NEEDS, CASES, VISITS))
+    monkeypatch.setattr(storage.store, "RECORD_FORMS", (NEEDS, CASES, VISITS))
+    store = storage.store.Store.open(tmp_path / "three.db")
+    store.set_profile({"unit": "鼓楼区市场监管局", "city": "福州市", "district": "鼓楼区", "reporter": "张三",
+                       "phone": "0591-87000000", "year": 2024})
+    visits = store.records("visits")
+    defaults = store.local_defaults("visits")
+    assert defaults == {"unit": "鼓楼区市场监管局", "city": "福州市", "district": "鼓楼区"}
+    record_id = visits.insert({**defaults, "company": "福州某某科技有限公司", "visitor": "张三", "topic": "辅导"})
+    store.set_profile({**store.profile(), "unit": "鼓楼区市场监督管理局"})
+    store.close()
+    store = storage.store.Store.open(tmp_path / "three.db")
+    row = store.records("visits").get(record_id)
+    assert (row["unit"], row["city"], row["complete"]) == ("鼓楼区市场监督管理局", "福州市", 1)
+    store.close()
