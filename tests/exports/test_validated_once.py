@@ -3,6 +3,8 @@ writes with that result (``IncomingRow.problems``) instead of validating the row
 
 from __future__ import annotations
 
+import sys
+
 import openpyxl
 import pytest
 
@@ -43,7 +45,7 @@ def hand_filled(tmp_path):
 
 @pytest.fixture
 def validations(monkeypatch):
-    """Every call of the record validator, wherever it was imported."""
+    """Every call of the record validator, wherever it was imported (``is_complete`` calls it too)."""
     calls: list[str] = []
     real = validation.problems
 
@@ -51,7 +53,9 @@ def validations(monkeypatch):
         calls.append(str(record.get("subject_name")))
         return real(form, record, choices)
 
-    for module in (validation, tables, merge):
+    holders = [m for m in list(sys.modules.values()) if getattr(m, "problems", None) is real]
+    assert {validation, tables, merge} <= set(holders)
+    for module in holders:
         monkeypatch.setattr(module, "problems", counting)
     return calls
 
