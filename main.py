@@ -18,7 +18,8 @@ import logging
 import sys
 from pathlib import Path
 
-from forms import APP_NAME, APP_VERSION
+from forms import APP_NAME, APP_VERSION, FORMS
+from forms.fields import Layout
 
 log = logging.getLogger("wanlixing")
 # How the officer started the program, for usage lines: the PyInstaller build is its own program.
@@ -175,41 +176,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     if ext not in (".xlsx", ".pdf"):
         raise UserError(f"输出文件“{out}”的扩展名应为 .xlsx 或 .pdf。")
     store = open_store(args, create=False)
-    if args.form in ("needs", "progress"):
+    report: dict = {}  # the progress report: the needs list with fewer columns and its own title
+    if args.form == "progress":
+        if args.consolidated:
+            raise UserError("办理进展按本单位的需求导出，不能与 --consolidated 同用。")
+        from forms.needs import PROGRESS_FIELDS, PROGRESS_SUFFIX
+
+        report = {"fields": PROGRESS_FIELDS, "title_suffix": PROGRESS_SUFFIX}
+    form = FORMS["needs" if report else args.form]
+    if form.layout is Layout.TABLE:  # a list: chosen by filters, may be consolidated
         if args.ids:
             raise UserError("--id 只用于导出案例。")
-        if args.form == "progress" and args.consolidated:
-            raise UserError("办理进展按本单位的需求导出，不能与 --consolidated 同用。")
-        warn_before_export(store, "needs", None, args.consolidated)
-        if ext == ".xlsx":
-            from exports.xlsx_needs import export_needs_xlsx as run
-        else:
-            from exports.pdf_needs import export_needs_pdf as run
+        warn_before_export(store, form.id, None, args.consolidated)
         ids = selected_needs(store, args)
-        if args.form == "progress":
-            from forms.needs import PROGRESS_FIELDS, PROGRESS_SUFFIX
-            n = run(store, out, ids=ids, fields=PROGRESS_FIELDS, title_suffix=PROGRESS_SUFFIX)
-            print(f"已导出 {n} 项需求的办理进展：{out}")
-        else:
-            n = run(store, out, ids=ids, consolidated=args.consolidated)
-            print(f"已导出需求 {n} 条：{out}")
-    else:
+    else:  # one form per record: chosen by id
         if any(getattr(args, k) for k in ("level", "city", "district", "status")):
             raise UserError("--level、--city、--district、--status 只用于导出需求清单。")
         if args.consolidated:
             raise UserError("--consolidated 只用于导出需求清单。")
         ids = args.ids
         if ids:
-            missing = [i for i in ids if store.cases.get(i) is None]
+            missing = [i for i in ids if store.records(form.id).get(i) is None]
             if missing:
-                raise UserError(f"找不到这些案例：{'、'.join(missing)}")
-        warn_before_export(store, "cases", ids, False)
-        if ext == ".xlsx":
-            from exports.xlsx_cases import export_cases_xlsx as run_cases
-        else:
-            from exports.pdf_cases import export_cases_pdf as run_cases
-        n = run_cases(store, out, ids=ids)
-        print(f"已导出案例 {n} 个：{out}")
+                raise UserError(f"找不到这些{form.noun}：{'、'.join(missing)}")
+        warn_before_export(store, form.id, ids, False)
+    from exports.documents import export_records
+
+    n = export_records(store, form.id, ext, out, ids=ids, consolidated=args.consolidated, **report)
+    print(f"已导出 {n} 项需求的办理进展：{out}" if report else f"已导出{form.count(n)}：{out}")
     return 0
 
 

@@ -7,8 +7,10 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-_TITLES = {"needs": "万里行需求清单", "cases": "万里行优秀案例推荐表", "feedback": "万里行需求反馈",
-           "progress": "万里行需求办理进展"}
+from forms import FORMS
+
+# Files that are not one of the forms.
+_OTHER_TITLES = {"feedback": "万里行需求反馈", "progress": "万里行需求办理进展"}
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -17,7 +19,7 @@ def default_filename(form_id: str, profile: Mapping[str, object], ext: str,
                      template: bool = False) -> str:
     today = today or dt.date.today()
     year = profile.get("year") or today.year
-    title = _TITLES[form_id]
+    title = _OTHER_TITLES.get(form_id) or f"万里行{FORMS[form_id].document_name}"
     if template:
         return f"{year}年{title}_空白模板.{ext.lstrip('.')}"
     if consolidated:

@@ -35,11 +35,11 @@ from reportlab.platypus import (
 from exports.fonts import FontSet, register_fonts
 from exports.pdf_common import (
     Margins,
-    Styles,
+    ParagraphStyles,
     build_pdf,
-    clean_text,
     esc,
     frame_size,
+    print_text,
     scale_to_fit,
     styles,
 )
@@ -120,9 +120,9 @@ def _form_table(case: dict, fonts: FontSet, width: float) -> Table:
     return table
 
 
-def _paragraphs(text: object, st: Styles) -> list[Flowable]:
+def _paragraphs(text: object, st: ParagraphStyles) -> list[Flowable]:
     """One Paragraph per line the officer typed; their own leading spaces give way to the indent."""
-    parts = [p.strip(" \u3000") for p in clean_text(text).split("\n")]
+    parts = [p.strip(" \u3000") for p in print_text(text).split("\n")]
     parts = [p for p in parts if p]
     if not parts:
         return [Paragraph(EMPTY, st.note)]
@@ -161,11 +161,11 @@ def _prepared_image(data: bytes) -> tuple[io.BytesIO, int, int]:
         return out, image.width, image.height
 
 
-def _image_flowables(images: list[dict], width: float, st: Styles) -> list[Flowable]:
+def _image_flowables(images: list[dict], width: float, st: ParagraphStyles) -> list[Flowable]:
     out: list[Flowable] = []
     number = 0
     for row in images:
-        name = clean_text(row.get("name")) or "未命名"
+        name = print_text(row.get("name")) or "未命名"
         try:
             source, px_w, px_h = _prepared_image(bytes(row.get("data") or b""))
         except Exception as exc:  # PIL raises many kinds for damaged or unknown data
@@ -183,7 +183,7 @@ def _image_flowables(images: list[dict], width: float, st: Styles) -> list[Flowa
 def _opinion_box(case: dict, fonts: FontSet, width: float) -> Table:
     """推荐单位意见 with blank room for a physical stamp, then 推荐单位（盖章） and the date."""
     st = styles(fonts)
-    opinion = clean_text(case.get("opinion"))
+    opinion = print_text(case.get("opinion"))
     body: list[Flowable] = [Paragraph(esc(opinion), st.value)] if opinion else []
     body += [Spacer(1, 38 * mm), Paragraph(STAMP_TEXT, st.stamp), Spacer(1, 4 * mm),
              Paragraph(DATE_BLANK, st.stamp)]
@@ -250,8 +250,8 @@ def export_cases_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
         st = styles(fonts)
         story = [Paragraph("附件2", st.annex), Paragraph(esc(CASES.title), st.title),
                  Paragraph("（没有案例记录）", st.value)]
-    title = clean_text(cases[0].get("name")) if len(cases) == 1 else CASES.title
-    unit = clean_text(store.profile().get("unit"))
+    title = print_text(cases[0].get("name")) if len(cases) == 1 else CASES.title
+    unit = print_text(store.profile().get("unit"))
     build_pdf(path, story, PAGE, MARGINS, fonts, title=title or CASES.title, author=unit, subject=CASES.title)
     if progress is not None:
         progress.update(len(cases), len(cases), "完成")

@@ -49,7 +49,7 @@ from forms.progress import Progress, check
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def clean_text(value: object) -> str:
+def print_text(value: object) -> str:
     """Text as it should print: no control characters, Windows line ends unified."""
     if value is None:
         return ""
@@ -59,7 +59,7 @@ def clean_text(value: object) -> str:
 
 def esc(value: object) -> str:
     """User text made safe for ``Paragraph`` markup (``&``, ``<``, ``>``); line breaks kept."""
-    return escape(clean_text(value)).replace("\n", "<br/>")
+    return escape(print_text(value)).replace("\n", "<br/>")
 
 
 def date_text(iso: object, today: dt.date | None = None) -> str:
@@ -273,7 +273,9 @@ class TextTable(CellHookTable):
 
 
 @dataclass
-class Column:
+class PagedColumn:
+    """A column of a :class:`PagedTable`: its header text, width and alignment."""
+
     label: str
     width: float  # points
     align: str = "LEFT"  # LEFT / CENTER
@@ -286,7 +288,7 @@ _MIN_SPLIT_LINES = 2
 class _TableSource:
     """State shared by the page-sized parts of one :class:`PagedTable`."""
 
-    def __init__(self, columns: Sequence[Column], header: Sequence[Flowable], count: int,
+    def __init__(self, columns: Sequence[PagedColumn], header: Sequence[Flowable], count: int,
                  make_row: Callable[[int], list[TextBlock]], styles: Callable[[int, int], list],
                  base_style: list, full_height: float, continued: Callable[[int], TextBlock] | None,
                  progress: Progress | None, progress_text: str) -> None:
@@ -335,7 +337,7 @@ class PagedTable(Flowable):
         self._packed: tuple[float, Table | None, PagedTable | None] | None = None
 
     @classmethod
-    def create(cls, columns: Sequence[Column], header: Sequence[Flowable], count: int,
+    def create(cls, columns: Sequence[PagedColumn], header: Sequence[Flowable], count: int,
                make_row: Callable[[int], list[TextBlock]], styles: Callable[[int, int], list],
                base_style: list, full_height: float, continued: Callable[[int], TextBlock] | None = None,
                progress: Progress | None = None, progress_text: str = "") -> PagedTable:
@@ -474,7 +476,9 @@ def build_pdf(path: str | Path, story: list[Flowable], pagesize: tuple[float, fl
 # ---- styles ------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Styles:
+class ParagraphStyles:
+    """The reportlab paragraph styles of one PDF (the xlsx cell styles are ``xlsx_common.Styles``)."""
+
     annex: ParagraphStyle  # "附件1" above the title
     title: ParagraphStyle
     heading: ParagraphStyle  # 一、背景情况
@@ -487,13 +491,13 @@ class Styles:
 
 
 @cache
-def styles(fonts: FontSet) -> Styles:
+def styles(fonts: FontSet) -> ParagraphStyles:
     """ParagraphStyles, built once per font set (creating them per cell is costly)."""
     def style(name: str, font: str, size: float, leading: float, **kw) -> ParagraphStyle:
         kw.setdefault("textColor", colors.black)
         return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw)
 
-    return Styles(
+    return ParagraphStyles(
         annex=style("annex", fonts.heading, 16, 22, alignment=TA_LEFT),
         title=style("title", fonts.title, 20, 28, alignment=TA_CENTER, spaceBefore=4, spaceAfter=10),
         heading=style("heading", fonts.heading, 14, 22, spaceBefore=8, spaceAfter=4),

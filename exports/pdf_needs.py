@@ -27,16 +27,16 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 from exports.fonts import FontSet, register_fonts
 from exports.pdf_common import (
     CellPadding,
-    Column,
     LineBreaker,
     Margins,
+    PagedColumn,
     PagedTable,
     TextBlock,
     build_pdf,
-    clean_text,
     date_text,
     esc,
     frame_size,
+    print_text,
     styles,
 )
 from forms import NEEDS
@@ -85,7 +85,7 @@ def _align(f: Field) -> str:
 
 
 def _columns(fields: Sequence[Field], consolidated: bool, count: int, body: LineBreaker,
-             head: LineBreaker, total_width: float) -> list[Column]:
+             head: LineBreaker, total_width: float) -> list[PagedColumn]:
     """Widths proportional to the fields' declared widths, widened where a value must not wrap.
 
     A credit code or a phone number broken over two lines is hard to read and to
@@ -130,7 +130,7 @@ def _columns(fields: Sequence[Field], consolidated: bool, count: int, body: Line
         weight = sum(specs[i][1] for i in flexible)
         for i in flexible:
             widths[i] = max(specs[i][3], widths[i] - excess * specs[i][1] / weight)
-    return [Column(s[0], w, s[2]) for s, w in zip(specs, widths, strict=True)]
+    return [PagedColumn(s[0], w, s[2]) for s, w in zip(specs, widths, strict=True)]
 
 
 def _header_cell(label: str, width: float, head: LineBreaker) -> TextBlock:
@@ -158,9 +158,9 @@ def _needs_table(rows: list[dict], fields: Sequence[Field], consolidated: bool, 
         row = rows[i]
         values = [str(i + 1)]
         if consolidated:
-            values += [region_label(row.get("city"), row.get("district")), clean_text(row.get("unit"))]
+            values += [region_label(row.get("city"), row.get("district")), print_text(row.get("unit"))]
         for key in keys:
-            value = clean_text(row.get(key))
+            value = print_text(row.get(key))
             if key == "coord_level" and value in FLAGGED_LEVELS:
                 value = STAR + value
             values.append(value)
@@ -390,7 +390,7 @@ def export_needs_pdf(store, path: str | Path, ids: Sequence[str] | None = None,
     story.append(Spacer(1, 2 * mm))
     printed = printed_fields(rows) if fields is None else [f for f in NEEDS.table_fields if f.key in fields]
     story.append(_needs_table(rows, printed, consolidated, fonts, width, height, progress))
-    build_pdf(path, story, PAGE, MARGINS, fonts, title=title, author=clean_text(profile.get("unit")),
+    build_pdf(path, story, PAGE, MARGINS, fonts, title=title, author=print_text(profile.get("unit")),
               subject=NEEDS.title)
     if progress is not None:
         progress.update(len(rows), len(rows), "完成")

@@ -103,7 +103,7 @@ def _width(first_col: int, last_col: int) -> float:
     return sum(COLUMN_WIDTHS[first_col - 1 : last_col])
 
 
-def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, case: dict | None) -> None:
+def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.DropDownLists, case: dict | None) -> None:
     """Lay out one recommendation form on ``ws``; ``case`` None gives the blank form."""
     blank = case is None
     values = dict(case or {})
@@ -191,7 +191,7 @@ def export_cases_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
     total = len(rows)
     wb = xc.new_workbook(CASES.title)
     styles = xc.Styles(wb, body_size=BODY_SIZE)
-    lists = xc.ChoiceLists(wb, store.choices.values)
+    lists = xc.DropDownLists(wb, store.choices.values)
     wb.remove(wb.active)
     meta_rows: list[MetaRow] = []
     for n, row in enumerate(rows, start=1):

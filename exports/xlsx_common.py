@@ -32,6 +32,7 @@ from forms.fields import Field, Kind
 from forms.incoming import ExportMeta, MetaRow
 from forms.progress import Progress, check
 from forms.rules import clean_text
+from storage.records import now_iso
 
 # ---- conventions the import relies on -------------------------------------
 
@@ -341,7 +342,7 @@ def setup_page(ws: Worksheet, landscape: bool, title_rows: str | None = None, an
 
 # ---- drop-down lists ---------------------------------------------------------
 
-class ChoiceLists:
+class DropDownLists:
     """Writes each choice list once to the hidden lists sheet and hands out validations.
 
     Lists are referenced through workbook-level defined names, which Excel,
@@ -403,10 +404,6 @@ def schema_version() -> int:
     return len(schema_names())
 
 
-def now_iso() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
 def profile_year(profile: dict, fallback: int | None = None) -> int:
     try:
         return int(profile.get("year"))  # type: ignore[arg-type]
@@ -426,7 +423,7 @@ def export_meta(form_id: str, profile: dict, records: Sequence[MetaRow], consoli
         city=safe_text(profile.get("city")),
         district=safe_text(profile.get("district")),
         year=year if year is not None else profile_year(profile),
-        exported_at=now_iso(),
+        exported_at=now_iso("seconds"),
         consolidated=consolidated,
         records=list(records),
         sender=safe_text(profile.get("unit") if sender is None else sender),

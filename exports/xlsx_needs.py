@@ -138,7 +138,7 @@ def report_date(profile: dict, today: dt.date | None = None) -> dt.date:
 class NeedsSheet:
     """Writes one needs list sheet; used for exports and for the blank template."""
 
-    def __init__(self, wb: Workbook, ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists,
+    def __init__(self, wb: Workbook, ws: Worksheet, styles: xc.Styles, lists: xc.DropDownLists,
                  consolidated: bool = False, fields: Sequence[str] | None = None) -> None:
         self.wb, self.ws, self.styles, self.lists = wb, ws, styles, lists
         self.consolidated = consolidated
@@ -388,7 +388,7 @@ def export_needs_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
 
     wb = xc.new_workbook(f"{year}年{NEEDS.title}")
     styles = xc.Styles(wb)
-    lists = xc.ChoiceLists(wb, store.choices.values)
+    lists = xc.DropDownLists(wb, store.choices.values)
     ws = wb.active
     ws.title = SHEET_NAME
     sheet = NeedsSheet(wb, ws, styles, lists, consolidated, fields)

@@ -33,10 +33,11 @@ from exports.xlsx_needs import (
     NeedsSheet,
     header_cells,
 )
-from forms import FORMS
+from forms import FORMS, RECORD_FORMS
+from forms.fields import Layout
 from forms.reference import builtin_choices
 
-FORM_IDS = ("needs", "cases")
+FORM_IDS = tuple(f.id for f in RECORD_FORMS)
 
 
 def write_template(form_id: str, path: str | Path, year: int | None = None) -> None:
@@ -47,8 +48,8 @@ def write_template(form_id: str, path: str | Path, year: int | None = None) -> N
     wb = xc.new_workbook(f"{year}年{FORMS[form_id].title}（空白模板）")
     # The built-in lists only: a template goes to colleagues whose app (or
     # none) does not know this officer's additions.
-    lists = xc.ChoiceLists(wb, builtin_choices().values)
-    if form_id == "needs":
+    lists = xc.DropDownLists(wb, builtin_choices().values)
+    if FORMS[form_id].layout is Layout.TABLE:
         styles = xc.Styles(wb)
         ws = wb.active
         ws.title = SHEET_NAME

@@ -33,6 +33,9 @@ def _app_version() -> str:
 
 APP_VERSION = _app_version()
 
-FORMS = {f.id: f for f in (NEEDS, CASES, PROFILE)}
+# The forms whose records the app keeps, one table each (named by the form's id), in the
+# order the window, the reader and the merge go through them.
+RECORD_FORMS = (NEEDS, CASES)
+FORMS = {f.id: f for f in (*RECORD_FORMS, PROFILE)}
 
-__all__ = ["APP_NAME", "APP_VERSION", "CASES", "FORMS", "NEEDS", "PROFILE", "Field", "Form", "Kind"]
+__all__ = ["APP_NAME", "APP_VERSION", "CASES", "FORMS", "NEEDS", "PROFILE", "RECORD_FORMS", "Field", "Form", "Kind"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from forms.fields import Field, Form, Kind
+from forms.fields import Field, Form, Kind, Layout
 
 CONTENT_GROUP = "content"
 CONTENT_LIMIT = 2000
+MAX_IMAGES = 6
 
 CASES = Form(
     id="cases",
@@ -32,10 +33,16 @@ CASES = Form(
     ),
     group_limits={CONTENT_GROUP: CONTENT_LIMIT},
     noun="案例",
+    measure_word="个",
     short_title="优秀案例",
+    document_name="优秀案例推荐表",
+    annex="附件2",
+    layout=Layout.SHEETS,
+    header_fields=("name",),
+    group_labels={CONTENT_GROUP: ("案例内容", "主要内容", "案例正文", "案例材料")},
+    unit_fields=("recommender",),
+    max_images=MAX_IMAGES,
     identity_fields=("name",),
     required_any=("name", "background", "practice", "results", "lessons"),
     region_in_fields=True,
 )
-
-MAX_IMAGES = 6

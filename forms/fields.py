@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+class Layout(StrEnum):
+    """How a form's records sit in a document."""
+
+    TABLE = "table"  # one record per row of one list: filtered, consolidated by region (the needs)
+    SHEETS = "sheets"  # one paper form per record, each on its own sheet or page (the cases)
+
+
 class Kind(StrEnum):
     TEXT = "text"
     LONGTEXT = "longtext"
@@ -75,7 +82,20 @@ class Form:
     fields: tuple[Field, ...]
     group_limits: dict[str, int] = field(default_factory=dict)
     noun: str = "记录"  # what one record is called in sentences: 需求 / 案例
+    measure_word: str = "条"  # how records are counted: 需求 3 条 / 案例 2 个
     short_title: str = ""  # 需求清单 / 优秀案例, in history and previews
+    document_name: str = ""  # the paper document: 需求清单 / 优秀案例推荐表, in file names and dialogs
+    annex: str = ""  # its number in the official notice: 附件1 / 附件2
+    layout: Layout = Layout.TABLE
+    # Reading a stranger's file: a row naming at least three fields, one of them one of
+    # these, is this form's header row (a list of needs always names 需求主体名称 or 需求内容).
+    header_fields: tuple[str, ...] = ()
+    # A group of fields written as one block in hand-filled templates (案例内容 instead of
+    # the four sections): group -> the labels of that block.
+    group_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Fields a record entered here starts with the reporting unit's name in (推荐单位).
+    unit_fields: tuple[str, ...] = ()
+    max_images: int = 0  # pictures a record may carry (stored with it, removed with it)
     # How records are recognised across files (forms.identity.record_key builds the key):
     identity_fields: tuple[str, ...] = ()  # with the unit, the natural key of a row that carries no UUID
     subject_field: str | None = None  # the enterprise's name: company-form suffixes do not count
@@ -90,6 +110,15 @@ class Form:
     # A unit that does not consolidate (a district) takes from files only its own records of
     # this form, and other units' are left out (a city's list sent down carries everyone's).
     own_records_only: bool = False
+
+    @property
+    def document_title(self) -> str:
+        """The document with its annex number: 需求清单（附件1）."""
+        return f"{self.document_name}（{self.annex}）" if self.annex else self.document_name
+
+    def count(self, n: int) -> str:
+        """``n`` records in words: 需求 3 条, 案例 2 个."""
+        return f"{self.noun} {n} {self.measure_word}"
 
     def field(self, key: str) -> Field:
         for f in self.fields:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from forms.reference import ChoiceLists
+
 
 @dataclass
 class MetaRow:
@@ -64,7 +66,9 @@ class IncomingRow:
     meta_digest: str = ""
     meta_updated_at: str = ""
     id_source: str = ""  # "digest" (values unchanged since export), "position" (same sheet/row) or ""
-    problems: dict[str, str] = field(default_factory=dict)  # field key -> Chinese sentence
+    # field key -> Chinese sentence: the validation of the record as the file gives it (fields
+    # it has no column for at their defaults), done once, here; the merge uses it.
+    problems: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # unit / city / district of consolidated files
     cells: dict[str, str] = field(default_factory=dict)  # field key -> cell address such as "D7"
     # Why the row must not be imported at all (text longer than its field, …): Chinese
@@ -99,3 +103,6 @@ class ReadResult:
     consolidated: bool = False  # rows carry their own unit / region (a city's summary list)
     saved_at: str = ""  # ISO time the file was last saved (its document properties, else the file system)
     notes: list[str] = field(default_factory=list)  # Chinese remarks: skipped notes, unread sheets
+    # The choice lists the rows were normalised and validated with (``IncomingRow.problems``):
+    # a merge against the same lists takes both as they are instead of doing them again.
+    choices: ChoiceLists | None = field(default=None, repr=False, compare=False)

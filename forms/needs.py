@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms.fields import REPORTER, Field, Form, Kind
+from forms.fields import REPORTER, Field, Form, Kind, Layout
 
 # The owner group of the matching step (6/1–6/15): written by whoever matched the need,
 # the city or the province, never by the reporting unit's files.
@@ -41,7 +41,12 @@ NEEDS = Form(
         Field("feedback_date", "反馈日期", Kind.DATE, width=10, owner=MATCHER, header_aliases=("反馈时间",)),
     ),
     noun="需求",
+    measure_word="条",
     short_title="需求清单",
+    document_name="需求清单",
+    annex="附件1",
+    layout=Layout.TABLE,
+    header_fields=("subject_name", "content"),
     identity_fields=("subject_name", "content"),
     subject_field="subject_name",
     hint_fields=("subject_name", "content", "credit_code", "category"),

@@ -15,7 +15,8 @@ from pathlib import Path
 import platformdirs
 import sqlite_utils
 
-from forms import CASES, NEEDS
+from forms import RECORD_FORMS
+from forms.fields import Form
 from storage.compat_sqlite_utils import migration_names
 from storage.errors import (
     DB_NOT_OURS,
@@ -24,7 +25,7 @@ from storage.errors import (
     explain_sqlite_error,
     readonly_reason,
 )
-from storage.migrations import MIGRATIONS
+from storage.migrations import MIGRATIONS, RECORD_COLUMNS
 
 APP_DIR_NAME = "wanlixing"
 
@@ -175,13 +176,18 @@ def _inspect(conn: sqlite3.Connection) -> DatabaseState:
     known = set(schema_names())
     state = DatabaseState(empty=False, ours=True, too_new=bool(applied - known),
                           needs_upgrade=bool(known - applied))
-    for table, form in (("needs", NEEDS), ("cases", CASES)):
-        columns = {r[1] for r in conn.execute(f"pragma table_info({table})")}
+    for form in RECORD_FORMS:
+        table = form.id
+        columns = {r[1] for r in conn.execute(f"pragma table_info([{table}])")}
         if any(f.key not in columns for f in form.fields):
             state.needs_upgrade = True
+        if not columns:  # a form declared since: its table is created on opening
+            continue
         live = " where deleted_at is null" if "deleted_at" in columns else ""
-        setattr(state, table, conn.execute(f"select count(*) from {table}{live}").fetchone()[0])
-        state.rows += conn.execute(f"select count(*) from {table}").fetchone()[0]
+        live_count = conn.execute(f"select count(*) from [{table}]{live}").fetchone()[0]
+        if hasattr(state, table):
+            setattr(state, table, live_count)
+        state.rows += conn.execute(f"select count(*) from [{table}]").fetchone()[0]
     row = conn.execute("select value from settings where key = 'profile'").fetchone()
     if row:
         try:
@@ -222,14 +228,33 @@ def _refuse_newer(db: sqlite_utils.Database, path: str | Path) -> None:
         raise DatabaseTooNew(TOO_NEW.format(path=path))
 
 
-def sync_form_columns(db: sqlite_utils.Database) -> None:
-    """Add a nullable column for every declared field the tables lack.
+def sync_form_columns(db: sqlite_utils.Database, forms: tuple[Form, ...] | None = None) -> None:
+    """Create the table of a record form that has none, and add a nullable column for
+    every declared field the tables lack.
 
-    Fields are declared once in ``forms/``; a field added there appears here
-    without a hand-written migration. Structural changes still go in migrations.
+    Forms and fields are declared once in ``forms/``; a form or a field added there
+    appears here without a hand-written migration. Other structural changes still go
+    in migrations.
     """
-    for table, form in (("needs", NEEDS), ("cases", CASES)):
-        existing = set(db[table].columns_dict)
+    for form in RECORD_FORMS if forms is None else forms:
+        table = db[form.id]
+        if not table.exists():
+            create_record_table(db, form)
+        existing = set(table.columns_dict)
         for f in form.fields:
             if f.key not in existing:
-                db[table].add_column(f.key, int if f.is_number else str)
+                table.add_column(f.key, int if f.is_number else str)
+
+
+def create_record_table(db: sqlite_utils.Database, form: Form) -> None:
+    """The table of a form declared after the migrations that created the first two:
+    the columns every record table has today (provenance, import tracking), the
+    unit's region unless the form names its own, and the form's fields."""
+    columns: dict[str, type] = dict(RECORD_COLUMNS)
+    if not form.region_in_fields:
+        columns.update({"city": str, "district": str})
+    columns.update({f.key: int if f.is_number else str for f in form.fields})
+    table = db[form.id]
+    table.create(columns, pk="id", not_null={"id", "seq", "origin", "created_at", "updated_at"})  # type: ignore[arg-type]
+    table.create_index(["deleted_at", "seq"], index_name=f"{form.id}_live_seq")
+    table.create_index(["natural_key"], index_name=f"{form.id}_natural_key")

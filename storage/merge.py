@@ -66,7 +66,7 @@ from forms.reference import ChoiceLists, fold, region_in_text
 from forms.validation import normalise, problems
 from storage import bases as owner_bases
 from storage.merge_apply import apply_plan, history, table_of, undo_batch
-from storage.merge_model import (
+from storage.merge_plan import (
     CHANGED,
     CONFLICT,
     DECISION_LABELS,
@@ -185,13 +185,15 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
     cache: dict[tuple[str, str], object] = {}
     plan.peer = _correspondent(store, result)
     peer = plan.peer or None
+    # The reader normalised and validated each row with these lists: take its work as it is.
+    checked = result.choices is not None and result.choices == choices
     total = len(result.rows)
     for n, row in enumerate(result.rows):
         if n % 500 == 0:
             check(progress)
             if progress:
                 progress.update(n, total, f"正在比对第 {n + 1:,} 条……")
-        incoming = _renormalise(form, row.values, choices, cache)
+        incoming = dict(row.values) if checked else _renormalise(form, row.values, choices, cache)
         unit, city, district = _provenance(form, result, row, incoming)
         nk = record_key(form, unit, incoming)
         version = _version(row, result)
@@ -210,11 +212,12 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
             new_ids.add(insert_id)
             plan.items.append(PlanItem(row, NEW, values, unit, city, district, nk, record_digest(form, values),
                                        insert_id=insert_id, version=version,
-                                       problems=problems(form, values, choices)))
+                                       problems=row.problems if checked else problems(form, values, choices)))
             continue
         claimed.add(local_id)
         local = state.record(local_id) or {}
-        item = _compare(form, row, incoming, local, unit, city, district, nk, version, choices, peer)
+        item = _compare(form, row, incoming, local, unit, city, district, nk, version, choices,
+                        defaults if checked else None, peer)
         if item.status == IDENTICAL and local_id in state.written_by:
             item.reason = f"与本次导入的另一个文件“{state.written_by[local_id]}”中的同一条{form.noun}相同。"
         plan.items.append(item)
@@ -343,9 +346,13 @@ def _recognisable(form: Form, known: dict, incoming: dict) -> bool:
 
 
 def _compare(form: Form, row: IncomingRow, incoming: dict, local: dict, unit: str, city: str, district: str,
-             nk: str, version: str, choices: ChoiceLists, peer: str | None = None) -> PlanItem:
+             nk: str, version: str, choices: ChoiceLists, checked: dict | None = None,
+             peer: str | None = None) -> PlanItem:
     """Classify a matched row owner group by owner group (see storage/bases.py), then the
-    record: a conflict in any group makes a conflict, else a change in any group a change."""
+    record: a conflict in any group makes a conflict, else a change in any group a change.
+
+    ``checked`` is the form's defaults when the row was validated with this database's lists
+    (else None): a merged record equal to the row as validated takes the row's problems."""
     local_values = {f.key: local.get(f.key) for f in form.fields}
     incoming_all = {**local_values, **incoming}
     local_digest = record_digest(form, local_values)
@@ -361,9 +368,10 @@ def _compare(form: Form, row: IncomingRow, incoming: dict, local: dict, unit: st
     for f in form.fields:
         if f.owner in moving:
             merged[f.key] = incoming_all[f.key]
+    as_read = None if checked is None else {f.key: incoming.get(f.key, checked.get(f.key)) for f in form.fields}
     item = PlanItem(row, IDENTICAL, merged, unit, city, district, nk, record_digest(form, incoming_all),
                     local_id=local["id"], local_digest=local_digest, version=version,
-                    problems=problems(form, merged, choices))
+                    problems=row.problems if merged == as_read else problems(form, merged, choices))
     item.groups = verdicts
     item.group_digests = group_digests(form, incoming_all)
     item.diffs = [FieldDiff(f.key, f.label, local_values[f.key], merged[f.key])

@@ -16,7 +16,7 @@ from forms.fields import REPORTER, Form
 from forms.identity import group_digests, record_digest, record_key
 from forms.progress import Progress, check
 from storage import bases as owner_bases
-from storage.merge_model import (
+from storage.merge_plan import (
     CHANGED,
     CONFLICT,
     DECISION_LABELS,
@@ -40,11 +40,10 @@ from storage.transaction import write_transaction
 
 
 def table_of(store: Store, form_id: str) -> RecordTable:
-    if form_id == "needs":
-        return store.needs
-    if form_id == "cases":
-        return store.cases
-    raise MergeError(f"无法导入“{form_id}”类型的记录。")
+    try:
+        return store.records(form_id)
+    except KeyError:
+        raise MergeError(f"无法导入“{form_id}”类型的记录。") from None
 
 
 class _Writer:
@@ -62,7 +61,8 @@ class _Writer:
         self.stamp = now_iso()
         self.inserts: list[dict] = []
         self.insert_ids: list[str] = []
-        self.updates: list[tuple[str, dict, bool, bool]] = []  # (id, changes, touch, undelete)
+        self.insert_complete: list[bool] = []  # from the plan's problems: validated once, when read
+        self.updates: list[tuple[str, dict, bool, bool, bool | None]] = []  # (id, changes, touch, undelete, complete)
         self.changes: list[dict] = []
         self.written: dict[str, dict] = {}  # id -> the whole record after this batch
         self.summary = BatchSummary(None, plan.file_name, plan.counts)
@@ -90,15 +90,17 @@ class _Writer:
                "feedback_at": self.stamp if _has_feedback(self.form, values) else None}
         self.inserts.append(row)
         self.insert_ids.append(record_id)
+        self.insert_complete.append(not item.problems)
         self.written[record_id] = {**row, "id": record_id, "origin": "import", "deleted_at": None}
 
     def _record_change(self, record_id: str, action: str, before: dict | None) -> None:
         self.changes.append({"batch_id": self.batch_id, "record_table": self.table.table, "record_id": record_id,
                              "action": action, "before": json.dumps(before, ensure_ascii=False) if before else None})
 
-    def _change(self, local: dict, action: str, changes: dict, touch: bool, undelete: bool = False) -> None:
+    def _change(self, local: dict, action: str, changes: dict, touch: bool, undelete: bool = False,
+                complete: bool | None = None) -> None:
         self._record_change(local["id"], action, local)
-        self.updates.append((local["id"], changes, touch, undelete))
+        self.updates.append((local["id"], changes, touch, undelete, complete))
         self.written[local["id"]] = {**local, **changes, **({"deleted_at": None} if undelete else {})}
 
     def _bases(self, item: PlanItem, local: dict) -> str:
@@ -119,8 +121,10 @@ class _Writer:
     def update(self, item: PlanItem, local: dict, owners: set[str] | None = None) -> None:
         """Take the incoming values of ``owners``' groups (None: every group the plan moves —
         a changed record, or a conflict resolved “take theirs”)."""
+        complete = None  # a mix of theirs and ours: validated when written
         if owners is None:
             values = {k: item.values.get(k) for k in self.form.keys}
+            complete = not item.problems
         else:
             values = {f.key: (item.values.get(f.key) if f.owner in owners else local.get(f.key))
                       for f in self.form.fields}
@@ -134,7 +138,7 @@ class _Writer:
         else:
             # A record entered here stays this unit's; only its values change.
             changes["natural_key"] = record_key(self.form, local.get("unit") or "", values)
-        self._change(local, "update", changes, touch=True, undelete=bool(local.get("deleted_at")))
+        self._change(local, "update", changes, touch=True, undelete=bool(local.get("deleted_at")), complete=complete)
 
     def reconcile(self, item: PlanItem, local: dict) -> None:
         """Remember that their version was seen and declined, so importing the same file
@@ -155,12 +159,13 @@ class _Writer:
             self.state.wrote(record, self.plan.file_name, simulated=self.simulate)
 
     def _write(self) -> None:
-        for record_id, changes, touch, undelete in self.updates:
-            self.table.update(record_id, changes, touch=touch)
+        for record_id, changes, touch, undelete, complete in self.updates:
+            self.table.update(record_id, changes, touch=touch, complete=complete)
             if undelete:
                 self.table.set_deleted([record_id], False)
         if self.inserts:
-            self.table.insert_many(self.inserts, origin="import", record_ids=self.insert_ids)
+            self.table.insert_many(self.inserts, origin="import", record_ids=self.insert_ids,
+                                   complete=self.insert_complete)
             for record_id in self.insert_ids:
                 self._record_change(record_id, "insert", None)
         if not self.changes:
@@ -310,14 +315,14 @@ def undo_batch(store: Store, batch_id: str) -> UndoSummary:
     with write_transaction(db):
         for change in reversed(changes):
             table = change["record_table"]
-            if table not in ("needs", "cases"):
+            if table not in store.tables:
                 continue
             record_id = change["record_id"]
             if change["action"] == "insert":
                 row = db.execute(f"select updated_at from [{table}] where id = ?", [record_id]).fetchone()
                 if row and row[0] and row[0] > batch["imported_at"]:
                     summary.edited_since += 1
-                if table == "cases":
+                if store.tables[table].form.max_images:
                     db.execute("delete from case_images where case_id = ?", [record_id])
                 db.execute(f"delete from [{table}] where id = ?", [record_id])
                 summary.deleted += 1

@@ -29,6 +29,19 @@ _PROVENANCE = {
 }
 
 
+# The columns other than form fields that a record table has after all migrations (a
+# form declared later gets its table with these: storage.db.create_record_table).
+# Append here what a migration adds to every record table.
+RECORD_COLUMNS: dict[str, type] = {
+    **_PROVENANCE,
+    "import_digest": str,  # m003
+    "source_updated_at": str,
+    "natural_key": str,
+    "owner_bases": str,  # m005
+    "feedback_at": str,
+}
+
+
 @MIGRATIONS()
 def m001_initial(db: sqlite_utils.Database) -> None:
     needs_fields = ["subject_name", "credit_code", "subject_type", "industry", "category", "content",

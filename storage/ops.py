@@ -31,12 +31,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from forms import RECORD_FORMS
 from forms.validation import normalise
 from storage.records import RecordTable
 from storage.store import Store
 from storage.transaction import write_transaction
 
-RECORD_TABLES = ("needs", "cases")
+RECORD_TABLES = tuple(f.id for f in RECORD_FORMS)
 
 
 class EditRefused(Exception):
@@ -123,9 +124,7 @@ class Operations:
         self._stamps: dict[str, str | None] = {}
 
     def table(self, name: str) -> RecordTable:
-        if name not in RECORD_TABLES:
-            raise KeyError(name)
-        return getattr(self.store, name)
+        return self.store.records(name)
 
     # ---- edits ---------------------------------------------------------------
     def set_values(self, table: str, changes: Mapping[str, Mapping[str, object]], text: str = "编辑",

@@ -23,8 +23,10 @@ from storage.migrations import search_document_sql
 from storage.transaction import write_transaction
 
 
-def now_iso() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="milliseconds")
+def now_iso(timespec: str = "milliseconds") -> str:
+    """The local time now, ISO 8601 with its UTC offset: record stamps to the millisecond
+    (so two edits in one second still order), a file's ``exported_at`` to the second."""
+    return dt.datetime.now().astimezone().isoformat(timespec=timespec)
 
 
 def new_id() -> str:
@@ -278,7 +280,9 @@ class RecordTable:
         return self.insert_many([values or {}], **provenance)[0]
 
     def insert_many(self, items: Sequence[Mapping[str, object]], origin: str = "local",
-                    record_ids: Sequence[str] | None = None) -> list[str]:
+                    record_ids: Sequence[str] | None = None, complete: Sequence[bool] | None = None) -> list[str]:
+        """Insert records; returns their ids. ``complete`` says whether each passes validation
+        when the caller knows already (an import validated each row when reading it)."""
         stamp = now_iso()
         seq = self._next_seq()
         rows = []
@@ -291,21 +295,25 @@ class RecordTable:
                 created_at=stamp,
                 updated_at=stamp,
             )
-            row["complete"] = int(is_complete(self.form, row, self.choices))
+            row["complete"] = int(complete[i] if complete is not None else is_complete(self.form, row, self.choices))
             rows.append(row)
         with write_transaction(self.db):
             self.db[self.table].insert_all(rows, alter=False)
         return [r["id"] for r in rows]
 
-    def update(self, record_id: str, values: Mapping[str, object], touch: bool = True) -> dict:
-        """Write some fields; returns the updated row."""
+    def update(self, record_id: str, values: Mapping[str, object], touch: bool = True,
+               complete: bool | None = None) -> dict:
+        """Write some fields; returns the updated row. ``complete`` as in ``insert_many``, for
+        ``values`` that hold every field of the form."""
         values = self._clean(values)
         with write_transaction(self.db):
             current = self.get(record_id)
             if current is None:
                 raise KeyError(record_id)
             merged = {**current, **values}
-            changes = {**values, "complete": int(is_complete(self.form, merged, self.choices))}
+            if complete is None:
+                complete = is_complete(self.form, merged, self.choices)
+            changes = {**values, "complete": int(complete)}
             if touch:
                 changes["updated_at"] = now_iso()
             self.db[self.table].update(record_id, changes)
@@ -323,9 +331,10 @@ class RecordTable:
 
     def purge_deleted(self) -> int:
         with write_transaction(self.db):
-            if self.table == "cases":
+            if self.form.max_images:
                 self.db.execute(
-                    "delete from case_images where case_id in (select id from cases where deleted_at is not null)"
+                    "delete from case_images where case_id in "
+                    f"(select id from [{self.table}] where deleted_at is not null)"
                 )
             cur = self.db.execute(f"delete from [{self.table}] where deleted_at is not null")
         return cur.rowcount

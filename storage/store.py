@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from forms import CASES, NEEDS, PROFILE
+from forms import CASES, NEEDS, PROFILE, RECORD_FORMS
 from forms.cases import MAX_IMAGES
 from forms.reference import ChoiceLists, builtin_choices
 from forms.validation import normalise
@@ -26,8 +26,14 @@ class Store:
         self.db = db
         self.path = str(path)
         self._choices: ChoiceLists | None = None
-        self.needs = RecordTable(db, "needs", NEEDS, lambda: self.choices)
-        self.cases = RecordTable(db, "cases", CASES, lambda: self.choices)
+        # One table per record form, named by the form's id.
+        self.tables = {f.id: RecordTable(db, f.id, f, lambda: self.choices) for f in RECORD_FORMS}
+        self.needs = self.tables[NEEDS.id]
+        self.cases = self.tables[CASES.id]
+
+    def records(self, form_id: str) -> RecordTable:
+        """The records of one form; ``KeyError`` for a form that keeps none (the profile)."""
+        return self.tables[form_id]
 
     @classmethod
     def open(cls, path: str | Path = ":memory:") -> Store:
@@ -64,20 +70,21 @@ class Store:
         clean = {f.key: normalise(f, values.get(f.key), self.choices) for f in PROFILE.fields}
         with write_transaction(self.db):
             self.set_setting("profile", clean)
-            # Records entered here belong to this unit; keep them in step.
-            self.db.execute(
-                "update needs set unit = ?, city = ?, district = ? where origin = 'local'",
-                [clean["unit"], clean["city"], clean["district"]],
-            )
-            self.db.execute("update cases set unit = ? where origin = 'local'", [clean["unit"]])
+            # Records entered here belong to this unit; keep them in step (a record that
+            # names its own region keeps it).
+            for form in RECORD_FORMS:
+                columns = ["unit"] if form.region_in_fields else ["unit", "city", "district"]
+                self.db.execute(
+                    f"update [{form.id}] set {', '.join(f'{c} = ?' for c in columns)} where origin = 'local'",
+                    [clean[c] for c in columns],
+                )
         return clean
 
     def local_defaults(self, form_id: str) -> dict:
         """Values a new record entered here starts with."""
         p = self.profile()
-        if form_id == "needs":
-            return {"unit": p["unit"], "city": p["city"], "district": p["district"]}
-        return {"unit": p["unit"], "recommender": p["unit"], "city": p["city"], "district": p["district"]}
+        unit_fields = {key: p["unit"] for key in self.records(form_id).form.unit_fields}
+        return {"unit": p["unit"], **unit_fields, "city": p["city"], "district": p["district"]}
 
     # ---- choice lists the officer extends --------------------------------
     @property
@@ -104,8 +111,8 @@ class Store:
             with write_transaction(self.db):
                 self.db.execute(sql, params)
                 self._choices = None
-                self.needs.recompute_complete()
-                self.cases.recompute_complete()
+                for table in self.tables.values():
+                    table.recompute_complete()
         finally:
             self._choices = None  # after a rollback the cached list would be wrong
 

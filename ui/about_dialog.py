@@ -11,6 +11,7 @@ from pathlib import Path
 
 from exports.fonts import SHIPPED_DIR
 from forms import APP_NAME, APP_VERSION
+from ui import strings
 from ui.qt import (
     QDesktopServices,
     QDialog,
@@ -26,18 +27,18 @@ from ui.qt import (
     qVersion,
 )
 
-TITLE = f"关于{APP_NAME}"
-DESCRIPTION = "知识产权服务万里行活动需求清单与优秀案例推荐表的离线填报、导出与汇总。"
-OPEN_DATA_FOLDER = "打开数据文件夹"
-CLOSE = "关闭"
-NO_LOG = "本次运行没有写日志文件。"
-OPEN_FAILED = "无法打开文件夹“{path}”。请在文件管理器中手动打开它。"
+TITLE = strings.ABOUT_TITLE.format(app=APP_NAME)
+DESCRIPTION = strings.ABOUT_DESCRIPTION
+OPEN_DATA_FOLDER = strings.OPEN_DATA_FOLDER
+CLOSE = strings.CLOSE
+NO_LOG = strings.NO_LOG
+OPEN_FAILED = strings.OPEN_FOLDER_FAILED
 
 # The fonts the app ships (resources/fonts): name, licence, licence files beside the font.
 FONTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("文泉驿微米黑 WenQuanYi Micro Hei", "Apache-2.0 或 GPL-3.0（含字体嵌入例外）",
+    (strings.FONT_WQY, strings.LICENCE_OR.format(a="Apache-2.0", b=strings.GPL_FONT_EXCEPTION),
      ("wqy-microhei.COPYRIGHT", "wqy-microhei.README.txt")),
-    ("文鼎 PL 细上海宋 AR PL UMing", "Arphic Public License", ("uming.ARPHICPL.TXT", "uming.COPYRIGHT")),
+    (strings.FONT_UMING, "Arphic Public License", ("uming.ARPHICPL.TXT", "uming.COPYRIGHT")),
 )
 
 # Libraries inside the build: name shown, distribution whose installed version is shown
@@ -46,13 +47,13 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
     ("Python", "", "PSF License 2.0"),
     ("Qt 6 / PySide6", "PySide6-Essentials", "LGPL-3.0"),
     ("shiboken6", "shiboken6", "LGPL-3.0"),
-    ("SQLite", "", "公有领域（Public Domain）"),
+    ("SQLite", "", strings.PUBLIC_DOMAIN),
     ("sqlite-utils", "sqlite-utils", "Apache-2.0"),
     ("sqlite-fts4", "sqlite-fts4", "Apache-2.0"),
     ("click", "click", "BSD-3-Clause"),
-    ("click-default-group", "click-default-group", "公有领域（Public Domain）"),
+    ("click-default-group", "click-default-group", strings.PUBLIC_DOMAIN),
     ("tabulate", "tabulate", "MIT"),
-    ("python-dateutil", "python-dateutil", "Apache-2.0 或 BSD-3-Clause"),
+    ("python-dateutil", "python-dateutil", strings.LICENCE_OR.format(a="Apache-2.0", b="BSD-3-Clause")),
     ("pluggy", "pluggy", "MIT"),
     ("openpyxl", "openpyxl", "MIT"),
     ("et-xmlfile", "et-xmlfile", "MIT"),
@@ -84,7 +85,7 @@ def current_log_file() -> Path | None:
 def licences_html() -> str:
     rows = []
     for name, licence, files in FONTS:
-        links = "、".join(f'<a href="{QUrl.fromLocalFile(str(SHIPPED_DIR / f)).toString()}">{html.escape(f)}</a>'
+        links = strings.LIST_SEPARATOR.join(f'<a href="{QUrl.fromLocalFile(str(SHIPPED_DIR / f)).toString()}">{html.escape(f)}</a>'
                          for f in files)
         rows.append(f"<tr><td>{html.escape(name)}</td><td>{html.escape(licence)}</td><td>{links}</td></tr>")
     fonts = "".join(rows)
@@ -94,16 +95,7 @@ def licences_html() -> str:
         f"<td>{html.escape(licence)}</td></tr>"
         for name, dist, licence in LIBRARIES
     )
-    return (
-        "<p><b>随软件提供的字体</b>（点击文件名查看许可全文）</p>"
-        f"<table cellpadding='2'><tr><th align='left'>字体</th><th align='left'>许可</th>"
-        f"<th align='left'>许可文件</th></tr>{fonts}</table>"
-        "<p><b>使用的开源软件库</b></p>"
-        f"<table cellpadding='2'><tr><th align='left'>名称</th><th align='left'>版本</th>"
-        f"<th align='left'>许可</th></tr>{libs}</table>"
-        "<p>Qt 以 LGPL-3.0 许可使用，以独立的动态库随软件提供，可自行替换。"
-        "各软件库的许可全文随软件提供（程序文件夹 _internal 中各 *.dist-info 目录）。</p>"
-    )
+    return strings.LICENCES_HTML.format(fonts=fonts, libs=libs)
 
 
 def open_folder(path: Path) -> bool:
@@ -119,7 +111,7 @@ class AboutDialog(QDialog):
         log_path = log_path or current_log_file()
 
         heading = QLabel(f"<h2>{html.escape(APP_NAME)}</h2>")
-        version = QLabel(f"版本 {html.escape(APP_VERSION)}")
+        version = QLabel(strings.VERSION.format(version=html.escape(APP_VERSION)))
         version.setObjectName("version")
 
         def path_label(text: str) -> QLabel:
@@ -137,9 +129,9 @@ class AboutDialog(QDialog):
         data_row.addWidget(self.data_label, 1)
         data_row.addWidget(self.open_button)
         where = QFormLayout()
-        where.addRow("数据文件夹：", data_row)
-        where.addRow("数据库文件：", self.db_label)
-        where.addRow("日志文件：", self.log_label)
+        where.addRow(strings.DATA_FOLDER, data_row)
+        where.addRow(strings.DATABASE_FILE, self.db_label)
+        where.addRow(strings.LOG_FILE, self.log_label)
 
         self.licences = QTextBrowser()
         self.licences.setOpenExternalLinks(True)

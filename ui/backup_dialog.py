@@ -58,13 +58,13 @@ def _when(info: BackupInfo) -> str:
 def _holds(info: BackupInfo) -> str:
     if info.error:
         return info.error
-    return f"需求 {info.needs} 条，案例 {info.cases} 个；填报单位：{info.unit or '未设置'}"
+    return strings.BACKUP_HOLDS.format(needs=info.needs, cases=info.cases, unit=info.unit or strings.NOT_SET)
 
 
 class RestoreDialog(QDialog):
     """The backups of one database, newest first, with what each holds; restores the chosen one."""
 
-    COLUMNS = ["备份时间", "类型", "需求", "案例", "填报单位"]
+    COLUMNS = strings.BACKUP_COLUMNS
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,7 +97,7 @@ class RestoreDialog(QDialog):
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.preview)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(strings.CLOSE)
         self.restore_button = QPushButton(strings.RESTORE_SELECTED)
         self.restore_button.clicked.connect(self.restore_selected)
         from_file = QPushButton(strings.RESTORE_FROM_FILE)
@@ -119,7 +119,7 @@ class RestoreDialog(QDialog):
             cells = [_when(info), info.reason_label,
                      "" if info.needs is None else str(info.needs),
                      "" if info.cases is None else str(info.cases),
-                     info.unit if not info.error else "无法读取"]
+                     info.unit if not info.error else strings.UNREADABLE]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col in (2, 3):
@@ -139,12 +139,12 @@ class RestoreDialog(QDialog):
         info = self.selected()
         if info is None:
             return
-        self.preview.setText(f"所选备份：{_when(info)}（{info.reason_label}）\n内容：{_holds(info)}\n"
-                             f"文件：{info.path}\n当前数据库：{self._current_counts()}")
+        self.preview.setText(strings.BACKUP_PREVIEW.format(when=_when(info), kind=info.reason_label, holds=_holds(info),
+                                                           path=info.path, current=self._current_counts()))
         self.restore_button.setEnabled(not info.error)
 
     def _current_counts(self) -> str:
-        return f"需求 {self.store.needs.count()} 条，案例 {self.store.cases.count()} 个"
+        return strings.DB_COUNTS.format(needs=self.store.needs.count(), cases=self.store.cases.count())
 
     def restore_selected(self) -> None:
         info = self.selected()
@@ -161,7 +161,7 @@ class RestoreDialog(QDialog):
         if info.error:
             QMessageBox.warning(self, strings.RESTORE_BACKUP.rstrip("…"), info.error)
             return
-        what = f"{_when(info) or info.path.name}（{info.reason_label}）：{_holds(info)}"
+        what = strings.BACKUP_WHAT.format(when=_when(info) or info.path.name, kind=info.reason_label, holds=_holds(info))
         answer = QMessageBox.question(
             self, strings.RESTORE_BACKUP.rstrip("…"),
             strings.RESTORE_CONFIRM.format(what=what, needs=self.store.needs.count(), cases=self.store.cases.count()))
@@ -198,7 +198,7 @@ def backup_database(window) -> Path | None:
     window.cases_page.editor.flush()
     settings = QSettings()
     folder = settings.value("backup/folder", str(Path.home()))
-    name = f"万里行数据备份_{dt.date.today():%Y%m%d}.db"
+    name = strings.BACKUP_FILE_NAME.format(date=f"{dt.date.today():%Y%m%d}")
     chosen, _ = QFileDialog.getSaveFileName(window, strings.BACKUP_DB.rstrip("…"), str(Path(folder) / name),
                                             strings.DB_FILTER)
     if not chosen:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ui import strings
 from ui.qt import QColor, QPainter, QSize, Qt, QWidget
 
 # National red and provincial amber first (the flag colours), then greys and blues: the
@@ -45,7 +46,7 @@ class StackedBarChart(QWidget):
             p.drawText(x + 16, 30, 200, 16, Qt.AlignmentFlag.AlignLeft, name)
             x += 16 + p.fontMetrics().horizontalAdvance(name) + 18
         if not self.categories:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "暂无数据")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, strings.NO_DATA)
             p.end()
             return
         totals = [sum(values[i] for _n, values in self.series) for i in range(len(self.categories))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from forms import CASES, NEEDS
+from ui import strings
 from ui.qt import (
     QComboBox,
     QDialog,
@@ -20,7 +21,7 @@ from ui.qt import (
 from ui.undo import EditHistory
 
 # 协调层级 is not extendable: the marking of flagged needs depends on its exact values.
-EXTENDABLE = [(f.choices, f"{form_label}：{f.label}") for form_label, form in (("需求清单", NEEDS), ("优秀案例", CASES))
+EXTENDABLE = [(f.choices, strings.CHOICE_LIST.format(form=form.short_title, field=f.label)) for form in (NEEDS, CASES)
               for f in form.fields if f.choices and f.choices != "coord_levels"]
 
 
@@ -33,10 +34,10 @@ class ChoicesDialog(QDialog):
         self.history = history
         self.store = history.store
         self.changed = False
-        self.setWindowTitle("选项管理")
+        self.setWindowTitle(strings.CHOICES_TITLE)
         self.resize(520, 480)
         layout = QVBoxLayout(self)
-        hint = QLabel("可以为下拉列表增加本单位需要的选项。内置选项不能删除；“协调层级”不可修改。")
+        hint = QLabel(strings.CHOICES_HINT)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         self.list_box = QComboBox()
@@ -48,18 +49,18 @@ class ChoicesDialog(QDialog):
         layout.addWidget(self.values, 1)
         row = QHBoxLayout()
         self.new_value = QLineEdit()
-        self.new_value.setPlaceholderText("输入新选项")
+        self.new_value.setPlaceholderText(strings.CHOICES_NEW)
         self.new_value.returnPressed.connect(self.add)
-        add = QPushButton("添加")
+        add = QPushButton(strings.CHOICES_ADD)
         add.clicked.connect(self.add)
-        remove = QPushButton("删除所选")
+        remove = QPushButton(strings.CHOICES_REMOVE)
         remove.clicked.connect(self.remove)
         row.addWidget(self.new_value, 1)
         row.addWidget(add)
         row.addWidget(remove)
         layout.addLayout(row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(strings.CLOSE)
         buttons.rejected.connect(self.accept)
         layout.addWidget(buttons)
         self.fill()
@@ -72,7 +73,7 @@ class ChoicesDialog(QDialog):
         self.values.clear()
         builtin = {c.value for c in self.store.choices.lists.get(self.list_name, [])}
         for value in self.store.choices.values(self.list_name):
-            item = QListWidgetItem(value + ("（内置）" if value in builtin else ""))
+            item = QListWidgetItem(value + (strings.CHOICES_BUILTIN if value in builtin else ""))
             item.setData(Qt.ItemDataRole.UserRole, None if value in builtin else value)
             if value in builtin:
                 item.setForeground(Qt.GlobalColor.gray)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from exports.documents import export_records
 from exports.filenames import default_filename
+from forms import FORMS
 from storage import DatabaseError, Store
 from storage.errors import explain
+from ui import strings
 from ui.qt import QDesktopServices, QFileDialog, QMessageBox, QSettings, QUrl, QWidget
 from ui.tasks import run_task
 
-_FILTERS = {"xlsx": "Excel 工作簿 (*.xlsx)", "pdf": "PDF 文件 (*.pdf)"}
+_FILTERS = {"xlsx": strings.XLSX_FILTER, "pdf": strings.PDF_FILTER}
 
 
 def _export_job(db_path: str, form_id: str, ext: str, out: str, ids, consolidated: bool,
@@ -20,23 +23,8 @@ def _export_job(db_path: str, form_id: str, ext: str, out: str, ids, consolidate
     ``report``: extra arguments of the needs export (the progress report's columns and title)."""
     store = Store.open(db_path)
     try:
-        if form_id == "needs" and ext == "xlsx":
-            from exports.xlsx_needs import export_needs_xlsx
-
-            return export_needs_xlsx(store, out, ids=ids, progress=progress, consolidated=consolidated,
-                                     **(report or {}))
-        if form_id == "needs":
-            from exports.pdf_needs import export_needs_pdf
-
-            return export_needs_pdf(store, out, ids=ids, progress=progress, consolidated=consolidated,
-                                    **(report or {}))
-        if ext == "xlsx":
-            from exports.xlsx_cases import export_cases_xlsx
-
-            return export_cases_xlsx(store, out, ids=ids, progress=progress)
-        from exports.pdf_cases import export_cases_pdf
-
-        return export_cases_pdf(store, out, ids=ids, progress=progress)
+        return export_records(store, form_id, ext, out, ids=ids, progress=progress, consolidated=consolidated,
+                              **(report or {}))
     finally:
         store.close()
 
@@ -56,11 +44,11 @@ def _ask_path(parent: QWidget, title: str, name: str, ext: str) -> Path | None:
 
 def offer_to_open(parent: QWidget, path: Path, text: str) -> None:
     box = QMessageBox(parent)
-    box.setWindowTitle("导出完成")
+    box.setWindowTitle(strings.EXPORT_DONE)
     box.setText(f"{text}\n{path}")
-    open_file = box.addButton("打开文件", QMessageBox.ButtonRole.AcceptRole)
-    open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
-    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+    open_file = box.addButton(strings.OPEN_FILE, QMessageBox.ButtonRole.AcceptRole)
+    open_folder = box.addButton(strings.OPEN_FOLDER, QMessageBox.ButtonRole.ActionRole)
+    box.addButton(strings.CLOSE, QMessageBox.ButtonRole.RejectRole)
     box.exec()
     if box.clickedButton() is open_file:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
@@ -73,8 +61,8 @@ def show_error(parent: QWidget, exc: Exception, path: Path | None = None) -> Non
     if isinstance(exc, DatabaseError):
         text = str(exc)
     else:
-        text = explain(exc, path) or "导出没有完成。已填写的内容不受影响，详情已写入日志。"
-    QMessageBox.warning(parent, "导出失败", text)
+        text = explain(exc, path) or strings.EXPORT_FAILED_TEXT
+    QMessageBox.warning(parent, strings.EXPORT_FAILED, text)
 
 
 def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, consolidated: bool = False,
@@ -89,29 +77,29 @@ def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, cons
     from exports.preflight import check
     from ui.preflight_dialog import confirm_export
 
-    what = "需求" if form_id == "needs" else "案例"
-    if not confirm_export(parent, check(store, form_id, ids=ids, consolidated=consolidated), f"要导出的{what}"):
+    form = FORMS[form_id]
+    if not confirm_export(parent, check(store, form_id, ids=ids, consolidated=consolidated), strings.TO_EXPORT.format(noun=form.noun)):
         if on_fix:
             on_fix()
         return
     report = None
     name = default_filename(form_id, store.profile(), ext, dt.date.today(), consolidated=consolidated)
-    title = {"needs": "导出需求清单", "cases": "导出优秀案例推荐表"}[form_id]
+    title = strings.EXPORT_TITLE.format(document=form.document_name)
     if progress_report:
         from forms.needs import PROGRESS_FIELDS, PROGRESS_SUFFIX
 
         report = {"fields": PROGRESS_FIELDS, "title_suffix": PROGRESS_SUFFIX}
         name = default_filename("progress", store.profile(), ext, dt.date.today())
-        title = "导出需求办理进展"
+        title = strings.EXPORT_PROGRESS_TITLE
     path = _ask_path(parent, title, name, ext)
     if path is None:
         return
 
     def done(count: int) -> None:
-        offer_to_open(parent, path, f"已导出{what} {count} {'条' if form_id == 'needs' else '个'}。")
+        offer_to_open(parent, path, strings.EXPORTED.format(count=form.count(count)))
 
-    run_task(parent, f"正在导出{what}……", _export_job, store.path, form_id, ext, str(path), ids, consolidated,
-             report, on_done=done, on_error=lambda exc: show_error(parent, exc, path))
+    run_task(parent, strings.EXPORTING.format(noun=form.noun), _export_job, store.path, form_id, ext, str(path), ids,
+             consolidated, report, on_done=done, on_error=lambda exc: show_error(parent, exc, path))
 
 
 def save_template(parent: QWidget, store: Store, form_id: str) -> None:
@@ -119,7 +107,7 @@ def save_template(parent: QWidget, store: Store, form_id: str) -> None:
 
     year = store.profile().get("year")
     name = default_filename(form_id, store.profile(), "xlsx", template=True)
-    path = _ask_path(parent, "保存空白模板", name, "xlsx")
+    path = _ask_path(parent, strings.SAVE_TEMPLATE, name, "xlsx")
     if path is None:
         return
     try:
@@ -127,4 +115,4 @@ def save_template(parent: QWidget, store: Store, form_id: str) -> None:
     except OSError as exc:
         show_error(parent, exc, path)
         return
-    offer_to_open(parent, path, "已生成空白模板，可发给没有安装本软件的同事填写。")
+    offer_to_open(parent, path, strings.TEMPLATE_SAVED)

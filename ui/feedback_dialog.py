@@ -10,6 +10,7 @@ from pathlib import Path
 
 from exports.feedback import ReportingUnit, export_feedback, reporting_units
 from storage import Store
+from ui import strings
 from ui.qt import (
     QDesktopServices,
     QDialog,
@@ -45,35 +46,34 @@ class FeedbackDialog(QDialog):
     def __init__(self, units: list[ReportingUnit], folder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.units = units
-        self.setWindowTitle("导出对接反馈")
+        self.setWindowTitle(strings.FEEDBACK_TITLE)
         self.resize(620, 460)
-        hint = QLabel("为每个填报单位生成一个反馈文件，只包含该单位自己的需求及办理状态、匹配资源、对接反馈等字段。"
-                      "各单位导入后只更新对接反馈，不会收到其他单位的需求。")
+        hint = QLabel(strings.FEEDBACK_HINT)
         hint.setWordWrap(True)
         self.list = QListWidget()
         for u in units:
-            item = QListWidgetItem(f"{u.label}    需求 {u.needs} 条，有反馈 {u.with_feedback} 条")
+            item = QListWidgetItem(strings.FEEDBACK_UNIT.format(unit=u.label, needs=u.needs, answered=u.with_feedback))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.list.addItem(item)
-        every = QPushButton("全选")
+        every = QPushButton(strings.SELECT_ALL)
         every.clicked.connect(lambda: self._check_all(Qt.CheckState.Checked))
-        none = QPushButton("全不选")
+        none = QPushButton(strings.SELECT_NONE)
         none.clicked.connect(lambda: self._check_all(Qt.CheckState.Unchecked))
         self.folder = QLineEdit(folder)
-        browse = QPushButton("选择文件夹…")
+        browse = QPushButton(strings.CHOOSE_FOLDER)
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(every)
         row.addWidget(none)
         row.addStretch()
         folder_row = QHBoxLayout()
-        folder_row.addWidget(QLabel("保存到："))
+        folder_row.addWidget(QLabel(strings.SAVE_TO))
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
         buttons = QDialogButtonBox()
-        self.ok = buttons.addButton("导出", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok = buttons.addButton(strings.EXPORT, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(strings.CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -88,7 +88,7 @@ class FeedbackDialog(QDialog):
             self.list.item(i).setCheckState(state)
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "选择保存反馈文件的文件夹", self.folder.text())
+        chosen = QFileDialog.getExistingDirectory(self, strings.FEEDBACK_CHOOSE_FOLDER, self.folder.text())
         if chosen:
             self.folder.setText(chosen)
 
@@ -98,10 +98,10 @@ class FeedbackDialog(QDialog):
 
     def _accept(self) -> None:
         if not self.chosen_units():
-            QMessageBox.information(self, "导出对接反馈", "请至少勾选一个填报单位。")
+            QMessageBox.information(self, strings.FEEDBACK_TITLE, strings.FEEDBACK_NO_UNIT)
             return
         if not self.folder.text().strip():
-            QMessageBox.information(self, "导出对接反馈", "请选择保存反馈文件的文件夹。")
+            QMessageBox.information(self, strings.FEEDBACK_TITLE, strings.FEEDBACK_NO_FOLDER)
             return
         self.accept()
 
@@ -109,7 +109,7 @@ class FeedbackDialog(QDialog):
 def start_feedback_export(parent: QWidget, store: Store) -> None:
     units = [u for u in reporting_units(store) if u.unit]
     if not units:
-        QMessageBox.information(parent, "导出对接反馈", "还没有注明填报单位的需求。请先导入各单位报送的需求清单。")
+        QMessageBox.information(parent, strings.FEEDBACK_TITLE, strings.FEEDBACK_NO_UNITS)
         return
     settings = QSettings()
     dialog = FeedbackDialog(units, str(settings.value("feedback/folder", str(Path.home()))), parent)
@@ -119,14 +119,15 @@ def start_feedback_export(parent: QWidget, store: Store) -> None:
     settings.setValue("feedback/folder", folder)
 
     def done(written: list[tuple[ReportingUnit, Path]]) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "导出对接反馈",
-                          f"已为 {len(written)} 个单位导出反馈文件到“{folder}”。", parent=parent)
+        box = QMessageBox(QMessageBox.Icon.Information, strings.FEEDBACK_TITLE,
+                          strings.FEEDBACK_DONE.format(n=len(written), folder=folder), parent=parent)
         box.setDetailedText("\n".join(p.name for _, p in written))
-        opened = box.addButton("打开文件夹", QMessageBox.ButtonRole.ActionRole)
-        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        opened = box.addButton(strings.OPEN_FOLDER_SHORT, QMessageBox.ButtonRole.ActionRole)
+        box.addButton(strings.CLOSE, QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is opened:
             QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
-    run_task(parent, "正在导出对接反馈……", _job, store.path, folder, dialog.chosen_units(), on_done=done,
-             on_error=lambda exc: QMessageBox.warning(parent, "导出失败", f"反馈文件没有导出完成：{exc}"))
+    run_task(parent, strings.FEEDBACK_EXPORTING, _job, store.path, folder, dialog.chosen_units(), on_done=done,
+             on_error=lambda exc: QMessageBox.warning(parent, strings.EXPORT_FAILED,
+                                                                strings.FEEDBACK_FAILED.format(reason=exc)))

@@ -5,17 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from forms.reference import RESOURCES_DIR
+from ui import strings
 from ui.qt import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 GUIDE = RESOURCES_DIR / "guide.md"
-TITLE = "使用说明"
+TITLE = strings.HELP_TITLE
 
 
 def guide_text(path: Path = GUIDE) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
-        return f"找不到使用说明文件“{path.name}”。请重新安装本软件。"
+        return strings.HELP_MISSING.format(name=path.name)
 
 
 class HelpDialog(QDialog):
@@ -27,7 +28,7 @@ class HelpDialog(QDialog):
         self.browser.setOpenExternalLinks(False)
         self.browser.setMarkdown(guide_text())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(strings.CLOSE)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ui import strings
 from ui.qt import QLockFile
 
 
@@ -36,7 +37,5 @@ def refusal(db_path: str | Path) -> str:
     lock = QLockFile(str(lock_path(db_path)))
     info = lock.getLockInfo()  # PySide6: (pid, hostname, appname), or a falsy value when unreadable
     pid = info[0] if isinstance(info, tuple) and info else 0
-    who = f"（进程号 {pid}）" if pid else ""
-    return (f"数据库“{db_path}”已经在另一个万里行填报助手窗口中打开{who}。"
-            "同一个数据库同时只能在一个窗口中填写，以免两个窗口互相覆盖修改。"
-            "请切换到已打开的窗口；如果它刚刚关闭，请稍候再打开。")
+    who = strings.LOCK_PID.format(pid=pid) if pid else ""
+    return strings.LOCK_REFUSED.format(path=db_path, who=who)

@@ -88,7 +88,10 @@ class MainWindow(QMainWindow):
 
     def _show_what_to_fix(self, form_id: str, consolidated: bool) -> None:
         """去修改 after the pre-flight check: the list, showing only its drafts."""
-        if form_id == "cases":
+        from forms import FORMS
+        from forms.fields import Layout
+
+        if FORMS[form_id].layout is not Layout.TABLE:  # one form per record: its page has no draft filter
             self.tabs.setCurrentWidget(self.cases_page)
             return
         page = self.consolidation_page.needs if consolidated else self.needs_page

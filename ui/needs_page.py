@@ -40,8 +40,9 @@ COPY_WITH_HEADER = "Ctrl+Shift+C"  # Ctrl+C copies the block; with Shift, the he
 DELETE_ROWS = "Ctrl+Delete"  # Delete clears the cells; with Ctrl, the rows go (undoable)
 
 # Shown first in the consolidated list: whose need it is. Read-only there.
-REGION_FIELDS = (Field("city", "设区市", Kind.CITY, width=9), Field("district", "县（市、区）", width=10),
-                 Field("unit", "填报单位", width=20))
+REGION_FIELDS = (Field("city", strings.COLUMN_CITY, Kind.CITY, width=9),
+                 Field("district", strings.COLUMN_DISTRICT, width=10),
+                 Field("unit", strings.COLUMN_UNIT, width=20))
 
 FILTERS = (("category", strings.FILTER_CATEGORY, "need_categories"),
            ("coord_level", strings.FILTER_LEVEL, "coord_levels"),
@@ -106,9 +107,9 @@ class NeedsPage(QWidget):
             bar.addWidget(box, 1)
         self.refill_filters()
         self.drafts_only = QComboBox()
-        self.drafts_only.addItem("完整性：全部", None)
+        self.drafts_only.addItem(strings.FILTER_ALL.format(label=strings.STATUS_COLUMN), None)
         self.drafts_only.addItem(strings.ONLY_DRAFTS, 0)
-        self.drafts_only.addItem("只看可提交", 1)
+        self.drafts_only.addItem(strings.ONLY_READY, 1)
         self.drafts_only.currentIndexChanged.connect(self.apply_query)
         bar.addWidget(self.drafts_only)
         # 有反馈 / 新反馈: feedback a file brought since the officer last looked at 新反馈.
@@ -199,7 +200,7 @@ class NeedsPage(QWidget):
             current = box.currentData()
             box.blockSignals(True)
             box.clear()
-            box.addItem(f"{label}：{strings.ALL}", "")
+            box.addItem(strings.FILTER_ALL.format(label=label), "")
             for value in self.store.choices.values(list_name):
                 box.addItem(value, value)
             box.setCurrentIndex(max(box.findData(current), 0) if current else 0)
@@ -210,10 +211,10 @@ class NeedsPage(QWidget):
         current = self.city_box.currentData()
         self.city_box.blockSignals(True)
         self.city_box.clear()
-        self.city_box.addItem("设区市：全部", "")
+        self.city_box.addItem(strings.FILTER_ALL.format(label=strings.COLUMN_CITY), "")
         for city in sorted(present, key=lambda c: region_order_key(c, None)):
             if city:
-                self.city_box.addItem(f"{city}（{present[city]}）", city)
+                self.city_box.addItem(strings.CITY_COUNT.format(city=city, n=present[city]), city)
         self.city_box.setCurrentIndex(max(self.city_box.findData(current), 0) if current else 0)
         self.city_box.blockSignals(False)
         self._refill_district_filter(apply=False)
@@ -222,7 +223,7 @@ class NeedsPage(QWidget):
         city = self.city_box.currentData()
         self.district_box.blockSignals(True)
         self.district_box.clear()
-        self.district_box.addItem("县（市、区）：全部", "")
+        self.district_box.addItem(strings.FILTER_ALL.format(label=strings.COLUMN_DISTRICT), "")
         for district in regions().districts.get(city or "", ()):
             self.district_box.addItem(district, district)
         self.district_box.setEnabled(bool(city))
@@ -268,12 +269,13 @@ class NeedsPage(QWidget):
         self.feedback_box.setItemText(self.feedback_box.findData(NEW_FEEDBACK), strings.feedback_new(new_feedback))
         shown = len(self.model.ids)
         line = summary_line(counts.total, counts.national, counts.provincial)
-        extra = f"；当前显示 {shown} 项" if shown != counts.total else ""
-        draft_text = (f"；<span style='color:#c0392b'>未完成 {counts.drafts} 项</span>" if counts.drafts
-                      else "；全部可提交" if counts.total else "")
-        progress = f"；{feedback_line(counts.matched, counts.solved)}" if counts.matched or counts.solved else ""
+        extra = strings.SUMMARY_SHOWN.format(n=shown) if shown != counts.total else ""
+        draft_text = (strings.SUMMARY_DRAFTS.format(n=counts.drafts) if counts.drafts
+                      else strings.SUMMARY_ALL_READY if counts.total else "")
+        progress = (strings.SUMMARY_PART.format(text=feedback_line(counts.matched, counts.solved))
+                    if counts.matched or counts.solved else "")
         if new_feedback and not self._looking_at_new:
-            progress += f"；<span style='color:#1a5fb4'>{strings.feedback_arrived(new_feedback)}</span>"
+            progress += strings.SUMMARY_NEW_FEEDBACK.format(text=strings.feedback_arrived(new_feedback))
         self.summary.setText(f"<b>{line}</b>{progress}{draft_text}{extra}")
         self._update_empty_hint(counts.total)
 
@@ -367,7 +369,7 @@ class NeedsPage(QWidget):
             f = self.model.field_at(index.column())
             if f is not None and self.model.is_editable(index.column()):
                 changes.setdefault(self.model.ids[index.row()], {})[f.key] = ""
-        if changes and self.undo.run(lambda ops: ops.set_values("needs", changes, "清除内容")) is not None:
+        if changes and self.undo.run(lambda ops: ops.set_values("needs", changes, strings.CLEAR_CONTENT)) is not None:
             self.message.emit(strings.CLEARED.format(n=sum(len(v) for v in changes.values())))
 
     def copy(self, with_header: bool = False) -> None:
@@ -394,7 +396,7 @@ class NeedsPage(QWidget):
         if index.isValid() and index.row() < len(self.model.ids):
             found = self.model.record(index.row()).get("_problems", {})
             f = self.model.field_at(index.column())
-            text = "；".join(found.values()) if f is None else found.get(f.key, "")
+            text = strings.SEPARATOR.join(found.values()) if f is None else found.get(f.key, "")
         if text:
             self.message.emit(strings.CELL_PROBLEM.format(text=text))
         elif self._showing_problem:
@@ -444,7 +446,7 @@ class NeedsPage(QWidget):
         if not items:
             self.message.emit(strings.PASTE_EMPTY)
             return 0
-        if self.undo.run(lambda ops: ops.add_records("needs", items, "粘贴")) is None:
+        if self.undo.run(lambda ops: ops.add_records("needs", items, strings.PASTE)) is None:
             return 0
         self.view.scrollToBottom()
         self.message.emit(strings.PASTE_ADDED.format(n=len(items)))
@@ -460,7 +462,7 @@ class NeedsPage(QWidget):
         defaults = self.store.local_defaults("needs")
         # Past the last row: new needs, added in the same undo step.
         new = [{**defaults, f.key: value} for value in values[len(existing):]]
-        if self.undo.run(lambda ops: ops.edit("needs", "粘贴", values=changes, new=new)) is None:
+        if self.undo.run(lambda ops: ops.edit("needs", strings.PASTE, values=changes, new=new)) is None:
             return 0
         self.message.emit(strings.PASTE_SET.format(n=len(values)))
         return len(values)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 
 from exports.preflight import Preflight
+from ui import strings
 from ui.qt import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-EXPORT_ANYWAY = "仍然导出"
-GO_FIX = "去修改"
+EXPORT_ANYWAY = strings.EXPORT_ANYWAY
+GO_FIX = strings.GO_FIX
 
 
 class PreflightDialog(QDialog):
@@ -16,9 +17,9 @@ class PreflightDialog(QDialog):
 
     def __init__(self, report: Preflight, what: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("导出前检查")
+        self.setWindowTitle(strings.PREFLIGHT_TITLE)
         self.resize(720, 460)
-        intro = QLabel(f"{what}中还有以下问题。可以先修改，也可以仍然导出（问题会原样带到文件里）。")
+        intro = QLabel(strings.PREFLIGHT_INTRO.format(what=what))
         intro.setWordWrap(True)
         self.details = QTextBrowser()
         self.details.setHtml("".join(

@@ -25,8 +25,8 @@ class ProfileDialog(QDialog):
         self.form.changed.connect(lambda *_: self.form.show_problems(self.form.values()))
         layout.addWidget(self.form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("稍后填写" if first_run else "取消")
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(strings.SAVE)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(strings.LATER if first_run else strings.CANCEL)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -37,7 +37,7 @@ class ProfileDialog(QDialog):
         if found:
             answer = QMessageBox.question(
                 self, strings.PROFILE_TITLE,
-                "以下信息还不完整：\n" + "\n".join(found.values()) + "\n\n仍然保存吗？导出前需要补全。",
+                strings.PROFILE_INCOMPLETE.format(problems="\n".join(found.values())),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return

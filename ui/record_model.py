@@ -130,7 +130,7 @@ class RecordModel(QAbstractTableModel):
                 log.warning("query on a worker failed; running it here", exc_info=exc)
                 self.reload()
 
-        self._pending = run_quiet("查询", ids_elsewhere, path, sql, params, on_done=arrived, on_error=failed)
+        self._pending = run_quiet(strings.QUERY_TASK, ids_elsewhere, path, sql, params, on_done=arrived, on_error=failed)
         self.busy.emit(True)
 
     def row_of(self, record_id: str) -> int:
@@ -206,7 +206,7 @@ class RecordModel(QAbstractTableModel):
             return QBrush(colour) if colour else None
         if f is None:  # the 完整性 column
             if role == Qt.ItemDataRole.DisplayRole:
-                return strings.READY if not found else f"{strings.DRAFT}（{len(found)}项待补）"
+                return strings.READY if not found else strings.DRAFT_MISSING.format(n=len(found))
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(READY_TEXT if not found else ERROR_TEXT)
             if role == Qt.ItemDataRole.ToolTipRole and found:
@@ -251,7 +251,7 @@ class RecordModel(QAbstractTableModel):
             return False
         record_id = self.ids[index.row()]
         return self.history.run(lambda ops: ops.set_values(self.table.table, {record_id: {f.key: value}},
-                                                           "编辑")) is not None
+                                                           strings.EDIT)) is not None
 
     def apply_changes(self, changes: OpChanges) -> None:
         """Show what an operation changed: re-query when rows came or went, else repaint the rows."""

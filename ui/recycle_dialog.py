@@ -32,7 +32,7 @@ class RecycleDialog(QDialog):
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         layout.addWidget(self.list, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(strings.CLOSE)
         restore = QPushButton(strings.RECYCLE_RESTORE)
         restore.clicked.connect(self.restore_selected)
         purge = QPushButton(strings.RECYCLE_PURGE)
@@ -46,23 +46,26 @@ class RecycleDialog(QDialog):
     def fill(self) -> None:
         self.list.clear()
         for row in self.store.needs.rows(deleted=True):
-            self._add("needs", row["id"], f"需求｜{row.get('subject_name') or '（未填主体）'}｜{(row.get('content') or '')[:40]}",
-                      row["deleted_at"])
+            text = strings.RECYCLE_NEED.format(subject=row.get("subject_name") or strings.RECYCLE_NO_SUBJECT,
+                                               content=(row.get("content") or "")[:40])
+            self._add("needs", row["id"], text, row["deleted_at"])
         for row in self.store.cases.rows(deleted=True):
-            self._add("cases", row["id"], f"案例｜{row.get('name') or '（未命名）'}", row["deleted_at"])
-        self.hint.setText(strings.RECYCLE_EMPTY if not self.list.count() else f"共 {self.list.count()} 条已删除记录")
+            text = strings.RECYCLE_CASE.format(name=row.get("name") or strings.UNNAMED)
+            self._add("cases", row["id"], text, row["deleted_at"])
+        count = self.list.count()
+        self.hint.setText(strings.RECYCLE_COUNT.format(n=count) if count else strings.RECYCLE_EMPTY)
 
     def _add(self, table: str, record_id: str, text: str, deleted_at: str) -> None:
-        item = QListWidgetItem(f"{text}    （删除于 {deleted_at[:16].replace('T', ' ')}）")
+        item = QListWidgetItem(strings.RECYCLE_ITEM.format(text=text, when=deleted_at[:16].replace("T", " ")))
         item.setData(Qt.ItemDataRole.UserRole, (table, record_id))
         self.list.addItem(item)
 
     def restore_selected(self) -> None:
         chosen = [item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()]
-        for table in ("needs", "cases"):
+        for table, records in self.store.tables.items():
             ids = [rid for t, rid in chosen if t == table]
             if ids:
-                getattr(self.store, table).set_deleted(ids, False)
+                records.set_deleted(ids, False)
         self.restored += len(chosen)
         self.fill()
 

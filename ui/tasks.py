@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from forms.progress import Cancelled
+from ui import strings
 from ui.qt import QObject, QProgressDialog, Qt, QTimer, QWidget, Signal
 
 log = logging.getLogger(__name__)
@@ -109,8 +110,8 @@ def run_task(parent: QWidget | None, label: str, fn: Callable[..., Any], *args: 
              on_done: Callable[[Any], None] | None = None,
              on_error: Callable[[Exception], None] | None = None) -> TaskProgress:
     """Run ``fn(*args, progress=...)`` on a worker thread with a progress dialog. UI thread."""
-    dialog = QProgressDialog(label, "取消", 0, 0, parent)
-    dialog.setWindowTitle("请稍候")
+    dialog = QProgressDialog(label, strings.CANCEL, 0, 0, parent)
+    dialog.setWindowTitle(strings.PLEASE_WAIT)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(400)
 

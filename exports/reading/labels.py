@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from forms.cases import CONTENT_GROUP
 from forms.fields import Field, Form, Kind
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
 from forms.reference import fold
@@ -23,7 +24,14 @@ UNIT = "_unit"  # 填报单位 column of a consolidated list
 REGION = "_region"  # 所属地区 as one text ("福州市鼓楼区")
 CITY = "_city"
 DISTRICT = "_district"
-CONTENT = "_content"  # 案例内容 as one block (templates without the four sub-headings)
+
+
+def group_key(group: str) -> str:
+    """The pseudo key of a field group written as one block (``Form.group_labels``)."""
+    return f"_{group}"
+
+
+CONTENT = group_key(CONTENT_GROUP)  # 案例内容 as one block (templates without the four sub-headings)
 
 _EXTRA_LABELS: dict[str, tuple[str, ...]] = {
     SERIAL: ("序号", "编号", "序列号", "No", "No."),
@@ -78,8 +86,8 @@ class LabelMatcher:
 def form_matcher(form: Form) -> LabelMatcher:
     labels: dict[str, tuple[str, ...]] = {f.key: (f.label, *f.header_aliases) for f in form.fields}
     labels.update(_EXTRA_LABELS)
-    if form.id == "cases":
-        labels[CONTENT] = ("案例内容", "主要内容", "案例正文", "案例材料")
+    for group, texts in form.group_labels.items():
+        labels[group_key(group)] = texts
     return LabelMatcher(labels)
 
 

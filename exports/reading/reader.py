@@ -37,8 +37,8 @@ from exports.reading.labels import (
 )
 from exports.reading.tables import HEADER_SCAN_ROWS, HeaderRow, find_header, read_table
 from exports.reading.workbook import Sheet, open_book, sniff
-from forms import CASES, NEEDS
-from forms.fields import Form
+from forms import RECORD_FORMS
+from forms.fields import Form, Layout
 from forms.identity import record_digest
 from forms.incoming import HeaderInfo, IncomingRow, ReadResult
 from forms.progress import Cancelled, Progress, check
@@ -46,7 +46,7 @@ from forms.reference import ChoiceLists, builtin_choices, region_in_text
 
 log = logging.getLogger(__name__)
 
-FORM_NAMES = {"needs": "需求清单（附件1）", "cases": "优秀案例推荐表（附件2）"}
+_RECORD_FORMS = {f.id: f for f in RECORD_FORMS}
 
 
 # ---- reading ---------------------------------------------------------------------------
@@ -98,29 +98,29 @@ def _read(path: Path, form_hint: str | None, progress: Progress | None, choices:
         except (ValueError, TypeError, IndexError):
             log.warning("unreadable metadata sheet in %s", path, exc_info=True)
             meta = None
-        if meta is not None and meta.form_id not in ("needs", "cases"):
+        if meta is not None and meta.form_id not in _RECORD_FORMS:
             meta = None
         sheets = [s for s in book.worksheets if s.title != META_SHEET]
         visible = [s for s in sheets if s.sheet_state == "visible"] or sheets
         form = _which_form(name, visible, form_hint, meta)
         # Our own exports carry extra sheets (statistics of a consolidated list): no remark on those.
         quiet = meta is not None
-        if form is NEEDS or _cases_as_table(visible):
+        if form.layout is Layout.TABLE or _sheets_as_table(form, visible):
             result = _read_tables(name, visible, form, choices, progress, quiet)
         else:
-            result = _read_cases(name, visible, choices, quiet)
+            result = _read_cases(name, visible, form, choices, quiet)
     finally:
         book.close()
     rows, header, notes = result
     if not rows:
-        raise ReadError(f"“{name}”中没有填写任何{'需求' if form is NEEDS else '案例'}，没有可导入的内容。")
+        raise ReadError(f"“{name}”中没有填写任何{form.noun}，没有可导入的内容。")
     _fill_from_meta(header, meta)
     _assign_ids(rows, meta, form)
     consolidated = bool(meta and meta.consolidated) or any(r.extra.get("unit") for r in rows)
     if progress:
         progress.update(len(rows), len(rows), f"已读取 {len(rows)} 条")
     return ReadResult(form_id=form.id, file_name=name, file_hash=file_hash, meta=meta, header=header, rows=rows,
-                      consolidated=consolidated, notes=notes)
+                      consolidated=consolidated, notes=notes, choices=choices)
 
 
 def _head(sheet: Sheet, n: int) -> list[tuple]:
@@ -140,37 +140,42 @@ def _matcher(form: Form) -> LabelMatcher:
     return _MATCHERS[form.id]
 
 
+def _holds(form: Form, sheets: Sequence[Sheet]) -> bool:
+    """Whether some sheet holds ``form``: its header row, or (a form per sheet) its labels."""
+    if form.layout is Layout.TABLE:
+        return any(find_header(_head(s, HEADER_SCAN_ROWS), form, _matcher(form)) for s in sheets)
+    return any(case_label_count(_grid(s), _matcher(form)) >= 3 for s in sheets)
+
+
 def _which_form(name: str, sheets: Sequence[Sheet], hint: str | None, meta: ExportMeta | None) -> Form:
     """The form the file holds, checked against what the officer asked to import."""
     expected = hint or (meta.form_id if meta else None)
     if hint and meta and meta.form_id != hint:
-        raise ReadError(f"“{name}”是{FORM_NAMES[meta.form_id]}，不是{FORM_NAMES[hint]}。请在对应的页面导入它。")
-    needs_found = any(find_header(_head(s, HEADER_SCAN_ROWS), NEEDS, _matcher(NEEDS)) for s in sheets)
-    if expected == "needs" and needs_found:
-        return NEEDS
-    cases_found = any(case_label_count(_grid(s), _matcher(CASES)) >= 3 for s in sheets)
-    if expected == "cases" and cases_found:
-        return CASES
-    if expected is None and (needs_found or cases_found):
-        return NEEDS if needs_found else CASES
-    if expected and (needs_found or cases_found):
-        found = "needs" if needs_found else "cases"
-        raise ReadError(f"“{name}”看起来是{FORM_NAMES[found]}，不是{FORM_NAMES[expected]}。请在对应的页面导入它。")
+        raise ReadError(f"“{name}”是{_RECORD_FORMS[meta.form_id].document_title}，"
+                        f"不是{_RECORD_FORMS[hint].document_title}。请在对应的页面导入它。")
+    wanted = _RECORD_FORMS.get(expected or "")
+    if wanted is not None and _holds(wanted, sheets):
+        return wanted
+    found = next((f for f in RECORD_FORMS if f is not wanted and _holds(f, sheets)), None)
+    if found is not None and wanted is None:
+        return found
+    if found is not None and wanted is not None:
+        raise ReadError(f"“{name}”看起来是{found.document_title}，不是{wanted.document_title}。请在对应的页面导入它。")
     if not any(any(v is not None and str(v).strip() for v in row) for s in sheets for row in _head(s, 200)):
         raise ReadError(f"“{name}”是空表格，没有可导入的内容。")
-    wanted = FORM_NAMES.get(expected or "", "需求清单或优秀案例推荐表")
-    raise ReadError(f"在“{name}”中找不到{wanted}的表头（如“需求主体名称”“需求内容”或“案例名称”），"
-                    "它可能是其他表格。请确认选择了正确的文件。")
+    what = wanted.document_title if wanted else "或".join(f.document_name for f in RECORD_FORMS)
+    labels = "或".join("".join(f"“{f.field(k).label}”" for k in f.header_fields) for f in RECORD_FORMS)
+    raise ReadError(f"在“{name}”中找不到{what}的表头（如{labels}），它可能是其他表格。请确认选择了正确的文件。")
 
 
-def _cases_as_table(sheets: Sequence[Sheet]) -> bool:
-    """A city's list of cases, one per row (rather than one form per sheet)."""
+def _sheets_as_table(form: Form, sheets: Sequence[Sheet]) -> bool:
+    """A list of forms-per-sheet, one per row: a city's list of cases."""
     for s in sheets:
         head = _head(s, HEADER_SCAN_ROWS)
-        found = find_header(head, CASES, _matcher(CASES))
+        found = find_header(head, form, _matcher(form))
         if found and found.score >= 4:
             rest = [row for i, row in enumerate(head) if i + 1 != found.row]
-            sections = {f.label for f in CASES.fields if not f.in_table}
+            sections = {f.label for f in form.fields if not f.in_table}
             if not any(isinstance(v, str) and v.strip() in sections for row in rest for v in row):
                 return True
     return False
@@ -209,14 +214,14 @@ def _read_tables(name: str, sheets: Sequence[Sheet], form: Form, choices: Choice
     return rows, _header(entries + footer, titles), notes
 
 
-def _read_cases(name: str, sheets: Sequence[Sheet], choices: ChoiceLists, quiet: bool = False
+def _read_cases(name: str, sheets: Sequence[Sheet], form: Form, choices: ChoiceLists, quiet: bool = False
                 ) -> tuple[list[IncomingRow], HeaderInfo, list[str]]:
     rows: list[IncomingRow] = []
     titles: list[object] = []
     notes: list[str] = []
     for sheet in sheets:
         grid = _grid(sheet)
-        found = read_case_sheet(sheet.title, grid, _matcher(CASES), choices)
+        found = read_case_sheet(sheet.title, grid, _matcher(form), choices)
         if not found:
             if not quiet and any(any(v is not None for v in r) for r in grid):
                 notes.append(f"工作表“{sheet.title}”中没有找到“案例名称”，未导入。")

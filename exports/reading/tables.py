@@ -42,9 +42,6 @@ DEFAULT_MAX_LEN = 500  # a field that declares no max_len (a choice, a code) is 
 HEADER_SCAN_ROWS = 40  # the header row is looked for in the first rows of a sheet
 PROGRESS_EVERY = 1_000
 
-# The fields whose presence makes a header row a header row of this form.
-ANCHORS = {"needs": {"subject_name", "content"}, "cases": {"name"}}
-
 
 @dataclass
 class HeaderRow:
@@ -71,7 +68,7 @@ def match_row(values: Sequence[object], matcher: LabelMatcher) -> dict[int, str]
 
 def _score(columns: dict[int, str], form: Form) -> int:
     fields = {k for k in columns.values() if not k.startswith("_")}
-    if len(fields) < 3 or not fields & ANCHORS.get(form.id, set()):
+    if len(fields) < 3 or not fields.intersection(form.header_fields):
         return 0
     return len(fields)
 
@@ -159,7 +156,7 @@ def read_table(
             continue
         if number == header.row + 1 and is_column_numbers(values):
             continue
-        if _repeats_header(values, header, matcher) and _score(match_row(values, matcher), form):
+        if _repeats_header(values, header, form, matcher) and _score(match_row(values, matcher), form):
             continue  # the header repeated (pages pasted together)
         raw: dict[str, object] = {}
         cells: dict[str, str] = {}
@@ -194,10 +191,10 @@ def read_table(
     return data
 
 
-def _repeats_header(values: Sequence[object], header: HeaderRow, matcher: LabelMatcher) -> bool:
-    """A cheap first test: is a label where the header has one of its anchor fields?"""
+def _repeats_header(values: Sequence[object], header: HeaderRow, form: Form, matcher: LabelMatcher) -> bool:
+    """A cheap first test: is a label where the header has one of the form's header fields?"""
     for col, key in header.columns.items():
-        if key in ("subject_name", "content", "name") and col < len(values):
+        if key in form.header_fields and col < len(values):
             return matcher.match(values[col]) is not None
     return False
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tests.ui.keyboard_typing import type_text
 from tests.ui.test_cases_window import fill_case
-from tests.ui.typing import type_text
 
 
 def test_each_section_counts_next_to_itself(qtbot, app_window):

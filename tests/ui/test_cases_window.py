@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 from storage import Store
-from tests.ui.typing import type_text
+from tests.ui.keyboard_typing import type_text
 from ui.qt import QApplication, Qt
 
 ROOT = Path(__file__).resolve().parents[2]

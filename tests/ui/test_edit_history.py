@@ -12,8 +12,8 @@ from pathlib import Path
 
 from storage import Store
 from tests.lockholder import write_lock_held
+from tests.ui.keyboard_typing import type_text
 from tests.ui.test_needs_window import type_into_cell
-from tests.ui.typing import type_text
 from ui.qt import QMessageBox, Qt
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ui.keyboard_typing import type_text
 from tests.ui.test_needs_window import open_editor
-from tests.ui.typing import type_text
 from ui.qt import QApplication, QGuiApplication, QLineEdit, Qt
 
 ROWS = [

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.ui.typing import type_text
+from tests.ui.keyboard_typing import type_text
 from ui.qt import QComboBox, QLineEdit, QPlainTextEdit, Qt
 
 

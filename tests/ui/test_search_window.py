@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage import Store
-from tests.ui.typing import type_text
+from tests.ui.keyboard_typing import type_text
 
 NEEDS = [
     {"subject_name": "福州专利代理有限公司（示例）", "content": "商标质押融资", "coord_level": "需国家知识产权局协调"},
