@@ -209,6 +209,17 @@ class ConflictTable(QWidget):
         rows = {index.row() for index in self.table.selectionModel().selectedIndexes()}
         return sorted({self._owner[r] for r in rows if r < len(self._owner)})
 
+    def reveal(self, path: str, key: str) -> bool:
+        """Select and show one record's conflict; False when it is not in the table."""
+        for n, c in enumerate(self.conflicts):
+            if (c.path, c.key) == (path, key):
+                first = self._first_row[n]
+                self.table.clearSelection()
+                self.table.selectRow(first)
+                self.table.scrollToItem(self.table.item(first, FIELD), QAbstractItemView.ScrollHint.PositionAtTop)
+                return True
+        return False
+
     def set_selected(self, decision: str) -> None:
         self._set(self.selected(), decision)
 

@@ -103,13 +103,25 @@ class PreviewDialog(QDialog):
         self.files.ticked_changed.connect(self.schedule_replan)
         self.files.currentCellChanged.connect(lambda row, *_: self.show_file(row))
         self.details = FileDetails()
+        self.details.conflict_wanted.connect(self._reveal_conflict)
         self.conflicts = ConflictTable(self.decisions)
         self.conflicts.decisions_changed.connect(self.schedule_replan)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.details, S.TAB_FILE_ROWS)
         self.tabs.addTab(self.conflicts, S.TAB_CONFLICTS)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.files, 1)
+        ticks = QHBoxLayout()
+        for text, ticked in ((S.FILES_ALL, True), (S.FILES_NONE, False)):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _c=False, t=ticked: self.files.set_all(t))
+            ticks.addWidget(button)
+        ticks.addStretch()
+        left_layout.addLayout(ticks)
         self.splitter = QSplitter()
-        self.splitter.addWidget(self.files)
+        self.splitter.addWidget(left)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -227,6 +239,11 @@ class PreviewDialog(QDialog):
             self.conflicts.conflicts = conflicts  # same rows: keep the table, its selection and scroll
         self.tabs.setTabText(1, S.TAB_CONFLICTS_N.format(n=len(conflicts)) if conflicts else S.TAB_CONFLICTS)
         self.show_file(self.files.currentRow())
+
+    def _reveal_conflict(self, key: str) -> None:
+        row = self.files.currentRow()
+        if 0 <= row < len(self.previews) and self.conflicts.reveal(str(self.previews[row].path), key):
+            self.tabs.setCurrentWidget(self.conflicts)
 
     def show_file(self, row: int) -> None:
         if not 0 <= row < len(self.previews):

@@ -119,6 +119,15 @@ class FileList(QTableWidget):
         if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
 
+    def set_all(self, ticked: bool) -> None:
+        """全部勾选 / 全部不选: one re-plan for the lot."""
+        self._filling = True
+        for row in range(self.rowCount()):
+            self.set_ticked(row, ticked)
+            self._paint_row(row)
+        self._filling = False
+        self.ticked_changed.emit()
+
     def ticked_rows(self) -> list[int]:
         return [row for row in range(self.rowCount()) if self.is_ticked(row)]
 
@@ -175,7 +184,10 @@ def _flat(value: object) -> str:
 
 class FileDetails(QWidget):
     """One file: its unit, counts, warnings and likely duplicates on top; below, every row
-    named by its enterprise (or case name), what importing does to it, and where it is."""
+    named by its enterprise (or case name), what importing does to it, and where it is.
+    Double-clicking a conflict asks for it in the conflicts table (``conflict_wanted``)."""
+
+    conflict_wanted = Signal(str)  # the row key of the conflict
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,6 +206,8 @@ class FileDetails(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.rows.setColumnWidth(0, 260)
+        self.items: list[PlanItem] = []
+        self.rows.cellDoubleClicked.connect(self._double_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
@@ -216,6 +230,7 @@ class FileDetails(QWidget):
         items = sorted(preview.plan.items, key=lambda i: _ROW_ORDER[i.status]) if preview.plan and ticked else []
         form = FORMS[preview.plan.form_id] if preview.plan else None
         labels = {f.key: f.label for f in form.fields} if form else {}
+        self.items = items
         self.rows.setRowCount(len(items))
         for r, item in enumerate(items):
             assert form is not None
@@ -224,7 +239,12 @@ class FileDetails(QWidget):
             colour = _ROW_COLOURS.get(item.status)
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
-                cell.setToolTip(f"{name}\n{item.row.where()}\n{value}" if c == 2 else f"{name}\n{item.row.where()}")
+                tip = f"{name}\n{item.row.where()}" + (f"\n{value}" if c == 2 else "")
+                cell.setToolTip(tip + (f"\n{S.ROW_OPEN_CONFLICT}" if item.status == CONFLICT else ""))
                 if colour is not None:
                     cell.setBackground(colour)
                 self.rows.setItem(r, c, cell)
+
+    def _double_clicked(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self.items) and self.items[row].status == CONFLICT:
+            self.conflict_wanted.emit(self.items[row].key)
