@@ -12,6 +12,7 @@ from exports.import_report import describe
 from exports.importing import FilePreview, apply_previews, collect_files, preview_files, replan_previews
 from exports.reading import formats
 from forms import FORMS
+from forms.progress import Cancelled
 from storage import DatabaseError, Store
 from storage.backup import auto_backup
 from storage.errors import explain
@@ -63,10 +64,13 @@ def _apply_job(db_path: str, previews: list[FilePreview], decisions: dict, inclu
 
 
 def _replan_job(db_path: str, previews: list[FilePreview], decisions: dict, include_other_units: bool,
-                progress) -> list[FilePreview]:
+                progress) -> list[FilePreview] | None:
+    """None when cancelled (the dialog then says its figures are out of date)."""
     store = Store.open(db_path)
     try:
         return replan_previews(store, previews, decisions, progress, include_other_units)
+    except Cancelled:
+        return None
     finally:
         store.close()
 
@@ -133,6 +137,9 @@ class PreviewDialog(QDialog):
         self.summary.setWordWrap(True)
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton(S.PREVIEW_IMPORT, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.replan_button = buttons.addButton(S.PREVIEW_REPLAN, QDialogButtonBox.ButtonRole.ActionRole)
+        self.replan_button.clicked.connect(self.schedule_replan)
+        self.replan_button.setVisible(False)
         buttons.addButton(S.PREVIEW_CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -201,10 +208,15 @@ class PreviewDialog(QDialog):
                  on_done=lambda previews: self._replanned(generation, previews),
                  on_error=lambda exc: self._replan_failed(generation, exc))
 
-    def _replanned(self, generation: int, previews: list[FilePreview]) -> None:
+    def _replanned(self, generation: int, previews: list[FilePreview] | None) -> None:
         if generation != self._generation:
             return
         self.replanning = False
+        if previews is None:  # cancelled: the figures shown are not those of the ticked files
+            self.summary.setText(S.PREVIEW_REPLAN_CANCELLED)
+            self.replan_button.setVisible(True)
+            return
+        self.replan_button.setVisible(False)
         fresh = {p.path: p for p in previews}
         self.previews = [fresh.get(p.path, p) for p in self.previews]
         self.files.show_previews(self.previews)
@@ -215,6 +227,7 @@ class PreviewDialog(QDialog):
             return
         self.replanning = False
         self.summary.setText(S.PREVIEW_REPLAN_FAILED.format(why=_failure_text(exc, self.db_path or "")))
+        self.replan_button.setVisible(True)
 
     # ---- showing -----------------------------------------------------------------------------
 

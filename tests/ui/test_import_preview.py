@@ -124,6 +124,42 @@ def test_ticking_back_restores_the_plan(qtbot, tmp_path, db_path):
     dialog.files.set_ticked(0, True)
     wait_planned(qtbot, dialog)
     assert counts(dialog, 0)["new"] == 2 and counts(dialog, 1)["new"] == 0 and counts(dialog, 1)["identical"] == 2
+    buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
+    buttons["全部不选"].click()
+    qtbot.waitUntil(lambda: not dialog._timer.isActive() and not dialog.replanning, timeout=20000)
+    assert dialog.files.ticked_rows() == [] and not dialog.import_button.isEnabled()
+    assert dialog.summary.text().startswith("共 2 个文件，勾选导入 0 个：新增 0 条")
+    buttons["全部勾选"].click()
+    wait_planned(qtbot, dialog)
+    assert dialog.files.ticked_rows() == [0, 1] and counts(dialog, 1)["identical"] == 2
+
+
+def test_a_cancelled_replan_says_the_figures_are_stale(qtbot, tmp_path, db_path, monkeypatch):
+    from exports.importing import preview_files
+    from forms.progress import Cancelled
+    from ui import import_dialog
+
+    as_city(db_path)
+    paths = [listing(tmp_path / "a.xlsx", ORIGINAL, saved=time.time() - 3600), listing(tmp_path / "b.xlsx", ORIGINAL)]
+    store = Store.open(db_path)
+    previews = preview_files(store, paths)
+    store.close()
+    dialog = import_dialog.PreviewDialog(previews, db_path=str(db_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    def cancelled(*_args, **_kwargs):
+        raise Cancelled
+
+    monkeypatch.setattr(import_dialog, "replan_previews", cancelled)
+    dialog.files.set_ticked(0, False)
+    qtbot.waitUntil(lambda: not dialog._timer.isActive() and not dialog.replanning, timeout=20000)
+    assert dialog.summary.text().startswith("已取消重新计算") and not dialog.import_button.isEnabled()
+    assert dialog.replan_button.isVisible()
+    monkeypatch.undo()
+    dialog.replan_button.click()
+    wait_planned(qtbot, dialog)
+    assert counts(dialog, 1)["new"] == 2 and not dialog.replan_button.isVisible()
 
 
 def _conflict_setup(db_path, tmp_path):
@@ -170,6 +206,12 @@ def test_conflicts_side_by_side_and_bulk_choices_are_imported(qtbot, app_window,
         # The table was kept (same conflicts), and the decisions are what the import gets.
         assert [table.combo(n).currentText() for n in range(2)] == ["采用文件", "保留本地"]
         seen["decisions"] = {k: dict(v) for k, v in dialog.decisions.items()}
+        # From the file's rows, a double-click on a conflict shows it in the table.
+        dialog.tabs.setCurrentIndex(0)
+        dialog.files.setCurrentCell(0, 1)
+        assert dialog.details.rows.item(1, 0).text() == B
+        dialog.details.rows.cellDoubleClicked.emit(1, 0)
+        assert dialog.tabs.currentWidget() is table and table.selected() == [1]
         return QDialog.DialogCode.Accepted
 
     run_preview(qtbot, window, [revision], monkeypatch, decide)
