@@ -68,7 +68,7 @@ class OneLineEach(QStyledItemDelegate):
 class ConflictTable(QWidget):
     """Every conflict of the ticked files, with the decision for each."""
 
-    decisions_changed = Signal()
+    decisions_changed = Signal(list)  # the Conflicts whose decision changed
 
     def __init__(self, decisions: dict[str, dict[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,6 +117,11 @@ class ConflictTable(QWidget):
         QTimer.singleShot(0, self.table.resizeRowsToContents)
 
     # ---- filling ---------------------------------------------------------------------------
+
+    @staticmethod
+    def signature(conflicts: list[Conflict]) -> list[tuple]:
+        """What the table shows of ``conflicts``: equal signatures need no new table."""
+        return [(c.path, c.key, [(d.key, str(d.local), str(d.incoming)) for d in c.item.diffs]) for c in conflicts]
 
     def set_conflicts(self, conflicts: list[Conflict]) -> None:
         self.conflicts = conflicts
@@ -184,15 +189,15 @@ class ConflictTable(QWidget):
         self.decisions.setdefault(c.path, {})[c.key] = decision
         self._paint(n)
         self._show_status()
-        self.decisions_changed.emit()
+        self.decisions_changed.emit([c])
 
     def _set(self, indexes: list[int], decision: str) -> None:
-        changed = False
+        changed: list[Conflict] = []
         for n in indexes:
             c = self.conflicts[n]
             if self.decision(n) != decision:
                 self.decisions.setdefault(c.path, {})[c.key] = decision
-                changed = True
+                changed.append(c)
             box = self.combo(n)
             box.blockSignals(True)
             box.setCurrentIndex(box.findData(decision))
@@ -200,7 +205,7 @@ class ConflictTable(QWidget):
             self._paint(n)
         self._show_status()
         if changed:
-            self.decisions_changed.emit()
+            self.decisions_changed.emit(changed)
 
     def set_all(self, decision: str) -> None:
         self._set(list(range(len(self.conflicts))), decision)

@@ -109,7 +109,7 @@ class PreviewDialog(QDialog):
         self.details = FileDetails()
         self.details.conflict_wanted.connect(self._reveal_conflict)
         self.conflicts = ConflictTable(self.decisions)
-        self.conflicts.decisions_changed.connect(self.schedule_replan)
+        self.conflicts.decisions_changed.connect(self._decided)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.details, S.TAB_FILE_ROWS)
         self.tabs.addTab(self.conflicts, S.TAB_CONFLICTS)
@@ -189,6 +189,18 @@ class PreviewDialog(QDialog):
         else:
             self.schedule_replan()
 
+    def _decided(self, changed: list[Conflict]) -> None:
+        """A decision only changes what a later ticked file meets if that file has a row of the
+        same record (or of its natural key, which a kept-both copy would carry): plan again
+        only then, so choosing in a file no later file touches is instant."""
+        order = {str(p.path): n for n, p in enumerate(self.selected_previews())}
+        for c in changed:
+            later = [p for p in self.selected_previews()[order.get(c.path, -1) + 1:] if p.plan]
+            if any(item.local_id == c.item.local_id or item.natural_key == c.item.natural_key
+                   for p in later for item in p.plan.items):
+                self.schedule_replan()
+                return
+
     def schedule_replan(self) -> None:
         self._generation += 1  # any plan still being computed is out of date
         self.import_button.setEnabled(False)
@@ -245,8 +257,7 @@ class PreviewDialog(QDialog):
         self.import_button.setEnabled(bool(chosen) and not self.replanning)
         conflicts = [Conflict(str(p.path), p.path.name, FORMS[p.plan.form_id], item)
                      for p in chosen for item in p.plan.items_with(CONFLICT)]
-        shown = [(c.path, c.key) for c in self.conflicts.conflicts]
-        if shown != [(c.path, c.key) for c in conflicts] or not shown:
+        if ConflictTable.signature(conflicts) != ConflictTable.signature(self.conflicts.conflicts) or not conflicts:
             self.conflicts.set_conflicts(conflicts)
         else:
             self.conflicts.conflicts = conflicts  # same rows: keep the table, its selection and scroll

@@ -296,3 +296,54 @@ def test_origin_shows_file_unit_and_time(qtbot, app_window, db_path, tmp_path):
     assert page.origin.toPlainText().startswith("来源 本机录入")
     page.tabs.setCurrentIndex(0)
     assert not page.origin.isVisible()
+
+
+def test_a_decision_plans_again_only_the_files_it_affects(qtbot, db_path, tmp_path):
+    """Taking the file's version of a conflict in the first revision turns the second
+    revision's conflict into a plain update; a decision no later file depends on plans nothing."""
+    from exports.importing import preview_files
+    from ui.import_dialog import PreviewDialog
+
+    first = _conflict_setup(db_path, tmp_path)  # conflicts on both records
+    second = listing(tmp_path / "台江区需求清单（再修订）.xlsx", revised(phone_a="13900000002", category_b="专利导航"))
+    other = listing(tmp_path / "马尾区需求清单.xlsx", [("福州马尾丙船舶有限公司", "专利导航", "船舶专利布局", "省局",
+                                                      "0591-83680000")], unit=MAWEI)
+    store = Store.open(db_path)
+    previews = preview_files(store, [first, second, other])
+    store.close()
+    dialog = PreviewDialog(previews, db_path=str(db_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    table = dialog.conflicts
+    # The second revision's B equals the first's: seen and declined once, not asked again.
+    assert [(c.file_name, c.item.row.values["subject_name"]) for c in table.conflicts] == [
+        (first.name, A), (first.name, B), (second.name, A)]
+    table.combo(2).setCurrentIndex(2)  # the last 台江 file's choice: no later file has that record
+    assert not dialog._timer.isActive() and dialog.import_button.isEnabled()
+    table.combo(0).setCurrentIndex(1)  # 采用文件 for A in the first revision
+    assert dialog._timer.isActive() and not dialog.import_button.isEnabled()
+    wait_planned(qtbot, dialog)
+    assert counts(dialog, 1)["conflict"] == 0 and counts(dialog, 1)["changed"] == 1  # A is now a plain update
+    assert [(c.file_name, c.item.row.values["subject_name"]) for c in table.conflicts] == [
+        (first.name, A), (first.name, B)]
+    assert [table.combo(n).currentText() for n in range(2)] == ["采用文件", "保留本地"]
+    assert dialog.tabs.tabText(1) == "冲突（2）"
+
+
+def test_other_units_box_plans_again_in_place(qtbot, db_path, tmp_path):
+    """A district's preview: ticking 同时导入其他单位的需求 re-plans the same files, keeping ticks."""
+    from exports.importing import preview_files
+    from tests.conftest import PROFILE
+    from ui.import_dialog import PreviewDialog
+
+    store = Store.open(db_path)
+    store.set_profile(PROFILE)  # 鼓楼区: takes only its own needs unless told otherwise
+    previews = preview_files(store, [listing(tmp_path / "台江.xlsx", ORIGINAL)])
+    store.close()
+    dialog = PreviewDialog(previews, db_path=str(db_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.other_units.isVisible() and previews[0].plan.other_units == 2 and counts(dialog, 0)["new"] == 0
+    dialog.other_units.setChecked(True)
+    wait_planned(qtbot, dialog)
+    assert dialog.include_other_units and counts(dialog, 0)["new"] == 2 and dialog.result() == 0  # still open
