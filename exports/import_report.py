@@ -31,13 +31,24 @@ def record_label(form: Form, item: PlanItem) -> str:
     return f"{record_name(form, item)}（{item.row.where()}）"
 
 
+def overview(plan: ImportPlan) -> list[str]:
+    """What the file is and what it brings: form and unit, counts, warnings."""
+    form = FORMS[plan.form_id]
+    where_from = plan.unit or "（未写填报单位）"
+    return [f"{form.short_title}，填报单位：{where_from}", plan.counts_text, *(f"提示：{w}" for w in plan.warnings)]
+
+
+def duplicate_lines(plan: ImportPlan, limit: int = 20) -> list[str]:
+    """Incoming records that look like one already here (flagged for review, never merged)."""
+    return [f"疑似重复：“{hint.subject_name}”（{hint.unit}，{hint.where}）与“{hint.other_subject}”"
+            f"（{hint.other_unit}）：{hint.reason}" for hint in plan.duplicates[:limit]]
+
+
 def describe(plan: ImportPlan, limit: int = 20) -> list[str]:
     """Lines a person reads about one file's plan: counts, warnings, and the rows that need a look."""
     form = FORMS[plan.form_id]
     labels = {f.key: f.label for f in form.fields}
-    where_from = plan.unit or "（未写填报单位）"
-    lines = [f"{form.short_title}，填报单位：{where_from}", plan.counts_text]
-    lines += [f"提示：{w}" for w in plan.warnings]
+    lines = overview(plan)
     for item in plan.items_with("invalid")[:limit]:
         # The reason starts with the position; a row without any name is named by it alone.
         name = record_name(form, item)
@@ -52,7 +63,4 @@ def describe(plan: ImportPlan, limit: int = 20) -> list[str]:
               for line in item.problem_lines(labels)]
     for line in drafts[:limit]:
         lines.append(f"待补：{line}")
-    for hint in plan.duplicates[:limit]:
-        lines.append(f"疑似重复：“{hint.subject_name}”（{hint.unit}，{hint.where}）与“{hint.other_subject}”"
-                     f"（{hint.other_unit}）：{hint.reason}")
-    return lines
+    return lines + duplicate_lines(plan, limit)

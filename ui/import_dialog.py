@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exports.import_report import describe
+from exports.import_report import duplicate_lines, overview
 from exports.importing import FilePreview, apply_previews, collect_files, preview_files, replan_previews
 from exports.reading import formats
 from forms import FORMS
@@ -275,7 +275,8 @@ class PreviewDialog(QDialog):
             return
         item = self.previews[row]
         ticked = self.files.is_ticked(row)
-        self.details.show_preview(item, ticked, describe(item.plan, limit=200) if item.plan else [])
+        lines = overview(item.plan) + duplicate_lines(item.plan, limit=200) if item.plan else []
+        self.details.show_preview(item, ticked, lines)
 
 
 def start_import(parent: QWidget, store: Store, folder: bool, on_finished) -> None:

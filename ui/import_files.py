@@ -214,7 +214,8 @@ class FileDetails(QWidget):
         layout.addWidget(self.rows, 1)
 
     def show_preview(self, preview: FilePreview | None, ticked: bool, lines: list[str]) -> None:
-        """``lines``: the Chinese report of the file (exports.import_report.describe)."""
+        """``lines``: what the file is and brings, above its rows (exports.import_report.overview and
+        duplicate_lines; the rows themselves are the table)."""
         if preview is None:
             self.header.clear()
             self.rows.setRowCount(0)
@@ -225,7 +226,7 @@ class FileDetails(QWidget):
         elif not ticked:
             body = [S.FILE_UNTICKED_DETAIL]
         else:
-            body = [line for line in lines if not line.startswith(("无效：", "冲突：", "更新：", "待补："))]
+            body = lines
         self.header.setHtml(head + "".join(f"<p style='margin:2px 0'>{html.escape(b)}</p>" for b in body))
         items = sorted(preview.plan.items, key=lambda i: _ROW_ORDER[i.status]) if preview.plan and ticked else []
         form = FORMS[preview.plan.form_id] if preview.plan else None
