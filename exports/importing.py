@@ -22,6 +22,7 @@ from exports.reading import ReadError, read_file
 from forms.incoming import ReadResult
 from forms.progress import Progress, check
 from storage.merge import BatchSummary, ImportPlan, MergeSession
+from storage.merge_apply import apply_plan
 from storage.store import Store
 
 # What a folder import picks up: every spreadsheet kind the reader reads or refuses with a reason
@@ -119,6 +120,29 @@ def preview_files(store: Store, files: list[Path], progress: Progress | None = N
             out.append(FilePreview(path, error=error))
         else:
             out.append(FilePreview(path, plan=session.plan(result), result=result))
+    return out
+
+
+def replan_previews(store: Store, previews: list[FilePreview],
+                    decisions: Mapping[str, Mapping[str, str]] | None = None, progress: Progress | None = None,
+                    include_other_units: bool = False) -> list[FilePreview]:
+    """Plan again files already read (the preview's file list or its decisions changed),
+    without reading them again: in order, against one state, each readable file's conflicts
+    simulated with its ``decisions`` ({file path: {row key: decision}}), so every later file
+    is planned against what the earlier ones will really leave. Writes nothing; unreadable
+    files come back as they were."""
+    session = MergeSession(store, include_other_units)
+    out: list[FilePreview] = []
+    for n, item in enumerate(previews):
+        check(progress)
+        if progress:
+            progress.update(n, len(previews), f"正在重新比对“{item.path.name}”（{n + 1}/{len(previews)}）……")
+        if item.result is None:
+            out.append(item)
+            continue
+        plan = session.plan(item.result, simulate=False)
+        apply_plan(store, plan, session.state(plan.form_id), (decisions or {}).get(str(item.path)), simulate=True)
+        out.append(FilePreview(item.path, plan=plan, result=item.result))
     return out
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 from storage import Store
+from storage.provenance import Provenance, provenance
 from storage.stats import BY_CITY, TOTAL, Summary, likely_duplicates, submissions, summary
 from ui import record_model
+from ui import strings as S
 from ui.charts import StackedBarChart
 from ui.feedback_dialog import start_feedback_export
 from ui.needs_page import NeedsPage
@@ -17,6 +21,7 @@ from ui.qt import (
     Qt,
     QTableView,
     QTabWidget,
+    QTextBrowser,
     QUndoStack,
     QVBoxLayout,
     QWidget,
@@ -51,6 +56,53 @@ def _table(model) -> QTableView:
     view.verticalHeader().hide()
     view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
     return view
+
+
+def _when(text: str) -> str:
+    return text[:16].replace("T", " ") if text else ""
+
+
+def origin_html(origin: Provenance | None) -> str:
+    """The 来源 of one record in two lines: file, unit and import time; then every import
+    that touched it, newest first."""
+    e = html.escape
+    head = f"<b>{e(S.ORIGIN_TITLE)}</b>　"
+    if origin is None:
+        return head + e(S.ORIGIN_NONE)
+    if origin.origin != "import" or not origin.source_file:
+        return head + e(S.ORIGIN_LOCAL.format(created=_when(origin.created_at)))
+    parts = [(S.ORIGIN_FILE, origin.source_file), (S.ORIGIN_UNIT, origin.unit or "—"),
+             (S.ORIGIN_TIME, _when(origin.imported_at))]
+    if origin.file_unit and origin.file_unit != origin.unit:
+        parts.append((S.ORIGIN_FILE_UNIT, origin.file_unit))
+    out = head + "　".join(f"{e(label)}：<b>{e(value)}</b>" for label, value in parts)
+    if origin.edited_here:
+        out += f"　<span style='color:#8a5300'>{e(S.ORIGIN_EDITED)}</span>"
+    if origin.steps:
+        steps = [S.ORIGIN_STEP.format(time=_when(st.imported_at), action=st.action_label, file=st.file_name,
+                                      unit=st.unit or "—") + (S.ORIGIN_STEP_UNDONE if st.undone else "")
+                 for st in reversed(origin.steps)]
+        out += f"<br>{e(S.ORIGIN_STEPS)}：" + "；".join(e(step) for step in steps)
+    return out
+
+
+class OriginPanel(QTextBrowser):
+    """来源: where the record selected in 汇总清单 came from (storage.provenance), in a strip
+    under the list (beside it, the needs table's filter bar would not fit 1280 pixels)."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.record_id: str | None = None
+        self.origin: Provenance | None = None
+        self.setOpenLinks(False)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.show_record(None)
+
+    def show_record(self, record_id: str | None) -> None:
+        self.record_id = record_id
+        self.origin = provenance(self.store, "needs", record_id) if record_id else None
+        self.setHtml(origin_html(self.origin))
 
 
 class ConsolidationPage(QWidget):
@@ -122,13 +174,27 @@ class ConsolidationPage(QWidget):
 
         self.needs = NeedsPage(store, undo, consolidated=True)
         self.needs.message.connect(self.message)
+        self.origin = OriginPanel(store)
+        self.needs.view.selectionModel().currentChanged.connect(lambda current, _previous: self._show_origin())
+        self.needs.model.modelReset.connect(self._show_origin)
         self.tabs.addTab(self.needs, "汇总清单")
+
+        # 来源 sits under the tabs, shown while 汇总清单 is the current tab (the tab itself stays
+        # the needs page, which the window switches to by name).
+        self.tabs.currentChanged.connect(lambda _i: self.origin.setVisible(self.tabs.currentWidget() is self.needs))
+        self.origin.setVisible(False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.tabs)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.origin)
         # Figures are computed when the tab is opened (MainWindow._tab_changed) or after an import,
         # not at start-up: at 150,000 needs they take seconds the officer would wait for the window.
+
+    def _show_origin(self) -> None:
+        index = self.needs.view.currentIndex()
+        ids = self.needs.model.ids
+        self.origin.show_record(ids[index.row()] if index.isValid() and index.row() < len(ids) else None)
 
     def refresh(self) -> None:
         """Recompute the board, the figures and the list. A large database (as many needs as

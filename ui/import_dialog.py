@@ -6,19 +6,22 @@ supervisor presses 导入. Each file is imported in its own transaction.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
-from exports.import_report import describe
-from exports.importing import FilePreview, apply_previews, collect_files, preview_files
+from exports.import_report import duplicate_lines, overview
+from exports.importing import FilePreview, apply_previews, collect_files, preview_files, replan_previews
 from exports.reading import formats
+from forms import FORMS
+from forms.progress import Cancelled
 from storage import DatabaseError, Store
 from storage.backup import auto_backup
 from storage.errors import explain
-from storage.merge import DECISION_LABELS, KEEP_MINE, MergeError, history, undo_batch
+from storage.merge import CONFLICT, MergeError, history, undo_batch
+from ui import strings as S
+from ui.import_conflicts import Conflict, ConflictTable
+from ui.import_files import FileDetails, FileList
 from ui.qt import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -26,16 +29,14 @@ from ui.qt import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSettings,
     QSplitter,
-    Qt,
     QTableWidget,
     QTableWidgetItem,
-    QTextBrowser,
+    QTabWidget,
+    QTimer,
     QVBoxLayout,
     QWidget,
 )
@@ -62,102 +63,220 @@ def _apply_job(db_path: str, previews: list[FilePreview], decisions: dict, inclu
         store.close()
 
 
-class PreviewDialog(QDialog):
-    """Per file: counts, reasons, field differences; per conflict: a decision."""
+def _replan_job(db_path: str, previews: list[FilePreview], decisions: dict, include_other_units: bool,
+                progress) -> list[FilePreview] | None:
+    """None when cancelled (the dialog then says its figures are out of date)."""
+    store = Store.open(db_path)
+    try:
+        return replan_previews(store, previews, decisions, progress, include_other_units)
+    except Cancelled:
+        return None
+    finally:
+        store.close()
 
-    # Returned by exec() when the officer changed 同时导入其他单位的需求: preview again.
+
+class PreviewDialog(QDialog):
+    """Files ticked in or out, each file's rows, and every conflict with a decision.
+
+    Unticking a file or changing a decision plans the ticked files again, in order, on a
+    worker (``exports.importing.replan_previews``): a later file's plan depends on what the
+    earlier ones leave, so the preview is recomputed, never just filtered.
+    """
+
+    # Returned by exec() when the caller should read and preview the files again.
     RERUN = 2
+    REPLAN_DELAY_MS = 250  # ticking several boxes in a row plans once
 
     def __init__(self, previews: list[FilePreview], parent: QWidget | None = None,
-                 include_other_units: bool = False) -> None:
+                 include_other_units: bool = False, db_path: str | None = None) -> None:
         super().__init__(parent)
-        self.previews = previews
+        self.previews = list(previews)
         self.include_other_units = include_other_units
+        self.db_path = db_path
         self.decisions: dict[str, dict[str, str]] = {}
-        self.setWindowTitle("导入预览（尚未写入）")
-        self.resize(1100, 680)
-        self.files = QListWidget()
-        for item in previews:
-            if item.plan is None:
-                text, colour = f"✖ {item.path.name}\n无法导入", Qt.GlobalColor.red
-            else:
-                text, colour = f"{item.path.name}\n{item.plan.counts_text}", Qt.GlobalColor.black
-            entry = QListWidgetItem(text)
-            entry.setForeground(colour)
-            self.files.addItem(entry)
-        self.files.currentRowChanged.connect(self.show_file)
-        self.details = QTextBrowser()
-        # Conflicts are few per file; a QTableWidget with a combo per row is the simple tool here.
-        self.conflicts = QTableWidget(0, 3)
-        self.conflicts.setHorizontalHeaderLabels(["位置", "差异", "处理方式"])
-        self.conflicts.horizontalHeader().setStretchLastSection(False)
-        self.conflicts.setColumnWidth(0, 200)
-        self.conflicts.setColumnWidth(1, 480)
-        self.conflicts.setColumnWidth(2, 130)
-        self.conflicts.setWordWrap(True)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(self.details, 3)
-        self.conflict_label = QLabel("冲突（本地修改过、导入文件也改了的记录）：请逐条选择")
-        right_layout.addWidget(self.conflict_label)
-        right_layout.addWidget(self.conflicts, 2)
-        splitter = QSplitter()
-        splitter.addWidget(self.files)
-        splitter.addWidget(right)
-        splitter.setSizes([320, 780])
-        total = sum(1 for p in previews if p.plan and p.plan.has_changes)
-        self.summary = QLabel(f"共 {len(previews)} 个文件，其中 {total} 个有需要写入的内容。"
-                              "点击“导入”后每个文件作为一个批次写入，可在“导入记录”中整批撤销。")
+        self.replanning = False
+        self._generation = 0
+        self._sized = False
+        self.setWindowTitle(S.PREVIEW_TITLE)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.REPLAN_DELAY_MS)
+        self._timer.timeout.connect(self.replan)
+
+        self.files = FileList(self.previews)
+        self.files.ticked_changed.connect(self.schedule_replan)
+        self.files.currentCellChanged.connect(lambda row, *_: self.show_file(row))
+        self.details = FileDetails()
+        self.details.conflict_wanted.connect(self._reveal_conflict)
+        self.conflicts = ConflictTable(self.decisions)
+        self.conflicts.decisions_changed.connect(self._decided)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.details, S.TAB_FILE_ROWS)
+        self.tabs.addTab(self.conflicts, S.TAB_CONFLICTS)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.files, 1)
+        ticks = QHBoxLayout()
+        for text, ticked in ((S.FILES_ALL, True), (S.FILES_NONE, False)):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _c=False, t=ticked: self.files.set_all(t))
+            ticks.addWidget(button)
+        ticks.addStretch()
+        left_layout.addLayout(ticks)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.files.setMinimumWidth(260)
+        self.tabs.setMinimumWidth(560)
+
+        self.summary = QLabel()
         self.summary.setWordWrap(True)
         buttons = QDialogButtonBox()
-        self.import_button = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setEnabled(any(p.plan for p in previews))
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.import_button = buttons.addButton(S.PREVIEW_IMPORT, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.replan_button = buttons.addButton(S.PREVIEW_REPLAN, QDialogButtonBox.ButtonRole.ActionRole)
+        self.replan_button.clicked.connect(self.schedule_replan)
+        self.replan_button.setVisible(False)
+        buttons.addButton(S.PREVIEW_CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        others = sum(p.plan.other_units for p in previews if p.plan)
+        others = sum(p.plan.other_units for p in self.previews if p.plan)
         # A unit that does not consolidate takes only its own needs; offered only when it matters.
-        self.other_units = QCheckBox(f"同时导入其他单位的需求（本单位负责汇总时勾选；本次涉及 {others:,} 条）"
-                                     if others else "同时导入其他单位的需求（本单位负责汇总时勾选）")
+        self.other_units = QCheckBox(S.PREVIEW_OTHER_UNITS_N.format(n=others) if others else S.PREVIEW_OTHER_UNITS)
         self.other_units.setChecked(include_other_units)
         self.other_units.setVisible(bool(others) or include_other_units)
-        self.other_units.toggled.connect(self._rerun)
+        self.other_units.toggled.connect(self._other_units_toggled)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.other_units)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
         layout.addWidget(buttons)
-        if previews:
-            self.files.setCurrentRow(0)
+        self._fit_screen()
+        self._refresh()
+        if self.previews:
+            self.files.setCurrentCell(0, 1)
 
-    def _rerun(self, checked: bool) -> None:
+    def _fit_screen(self) -> None:
+        """As large as a 1280×800 screen allows (less on a smaller one), the file list a third."""
+        width, height = 1240, 740
+        screen = self.screen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            if area.width() >= 800 and area.height() >= 600:
+                width, height = min(width, area.width() - 40), min(height, area.height() - 40)
+        self.resize(width, height)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._sized:  # sizes given before the first show are rescaled away
+            self._sized = True
+            width = self.splitter.width()
+            self.splitter.setSizes([round(width * 0.36), width - round(width * 0.36)])
+
+    # ---- what is ticked ----------------------------------------------------------------------
+
+    def selected_previews(self) -> list[FilePreview]:
+        """The readable files that are ticked, in order: what 导入 imports."""
+        return [self.previews[row] for row in self.files.ticked_rows()]
+
+    def _other_units_toggled(self, checked: bool) -> None:
         self.include_other_units = checked
-        self.done(self.RERUN)
+        if self.db_path is None:
+            self.done(self.RERUN)  # no database to plan against here: the caller reads again
+        else:
+            self.schedule_replan()
+
+    def _decided(self, changed: list[Conflict]) -> None:
+        """A decision only changes what a later ticked file meets if that file has a row of the
+        same record (or of its natural key, which a kept-both copy would carry): plan again
+        only then, so choosing in a file no later file touches is instant."""
+        order = {str(p.path): n for n, p in enumerate(self.selected_previews())}
+        for c in changed:
+            later = [p for p in self.selected_previews()[order.get(c.path, -1) + 1:] if p.plan]
+            if any(item.local_id == c.item.local_id or item.natural_key == c.item.natural_key
+                   for p in later for item in p.plan.items):
+                self.schedule_replan()
+                return
+
+    def schedule_replan(self) -> None:
+        self._generation += 1  # any plan still being computed is out of date
+        self.import_button.setEnabled(False)
+        self.summary.setText(S.PREVIEW_REPLANNING)
+        self._timer.start()
+
+    def replan(self) -> None:
+        """Plan the ticked files again on a worker; the newest request wins."""
+        if self.db_path is None:
+            self._refresh()
+            return
+        generation = self._generation
+        self.replanning = True
+        decisions = {path: dict(chosen) for path, chosen in self.decisions.items()}
+        run_task(self, S.PREVIEW_REPLANNING, _replan_job, self.db_path, self.selected_previews(), decisions,
+                 self.include_other_units,
+                 on_done=lambda previews: self._replanned(generation, previews),
+                 on_error=lambda exc: self._replan_failed(generation, exc))
+
+    def _replanned(self, generation: int, previews: list[FilePreview] | None) -> None:
+        if generation != self._generation:
+            return
+        self.replanning = False
+        if previews is None:  # cancelled: the figures shown are not those of the ticked files
+            self.summary.setText(S.PREVIEW_REPLAN_CANCELLED)
+            self.replan_button.setVisible(True)
+            return
+        self.replan_button.setVisible(False)
+        fresh = {p.path: p for p in previews}
+        self.previews = [fresh.get(p.path, p) for p in self.previews]
+        self.files.show_previews(self.previews)
+        self._refresh()
+
+    def _replan_failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation:
+            return
+        self.replanning = False
+        self.summary.setText(S.PREVIEW_REPLAN_FAILED.format(why=_failure_text(exc, self.db_path or "")))
+        self.replan_button.setVisible(True)
+
+    # ---- showing -----------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        chosen = self.selected_previews()
+        totals = dict.fromkeys(("new", "changed", "conflict", "identical", "invalid"), 0)
+        for preview in chosen:
+            for key, n in preview.plan.counts.items():
+                totals[key] += n
+        refused = sum(1 for p in self.previews if p.plan is None)
+        text = S.PREVIEW_SUMMARY.format(files=len(self.previews), ticked=len(chosen), new=totals["new"],
+                                        changed=totals["changed"], conflicts=totals["conflict"],
+                                        same=totals["identical"], invalid=totals["invalid"])
+        self.summary.setText(text + (S.PREVIEW_REFUSED.format(n=refused) if refused else ""))
+        self.import_button.setEnabled(bool(chosen) and not self.replanning)
+        conflicts = [Conflict(str(p.path), p.path.name, FORMS[p.plan.form_id], item)
+                     for p in chosen for item in p.plan.items_with(CONFLICT)]
+        if ConflictTable.signature(conflicts) != ConflictTable.signature(self.conflicts.conflicts) or not conflicts:
+            self.conflicts.set_conflicts(conflicts)
+        else:
+            self.conflicts.conflicts = conflicts  # same rows: keep the table, its selection and scroll
+        self.tabs.setTabText(1, S.TAB_CONFLICTS_N.format(n=len(conflicts)) if conflicts else S.TAB_CONFLICTS)
+        self.show_file(self.files.currentRow())
+
+    def _reveal_conflict(self, key: str) -> None:
+        row = self.files.currentRow()
+        if 0 <= row < len(self.previews) and self.conflicts.reveal(str(self.previews[row].path), key):
+            self.tabs.setCurrentWidget(self.conflicts)
 
     def show_file(self, row: int) -> None:
-        if row < 0:
+        if not 0 <= row < len(self.previews):
+            self.details.show_preview(None, False, [])
             return
         item = self.previews[row]
-        lines = describe(item.plan, limit=200) if item.plan else [item.error]
-        self.details.setHtml(f"<h3>{html.escape(item.path.name)}</h3>"
-                             + "".join(f"<p>{html.escape(line)}</p>" for line in lines))
-        conflicts = item.plan.items_with("conflict") if item.plan else []
-        self.conflicts.setRowCount(len(conflicts))
-        self.conflict_label.setVisible(bool(conflicts))
-        self.conflicts.setVisible(bool(conflicts))
-        chosen = self.decisions.setdefault(str(item.path), {})
-        for r, conflict in enumerate(conflicts):
-            self.conflicts.setItem(r, 0, QTableWidgetItem(conflict.row.where()))
-            diff = "\n".join(f"{d.label}：本地“{d.local or ''}” / 导入“{d.incoming or ''}”" for d in conflict.diffs)
-            self.conflicts.setItem(r, 1, QTableWidgetItem(diff or conflict.reason))
-            combo = QComboBox()
-            for key, label in DECISION_LABELS.items():
-                combo.addItem(label, key)
-            combo.setCurrentIndex(combo.findData(chosen.get(conflict.key, KEEP_MINE)))
-            combo.currentIndexChanged.connect(
-                lambda _i, c=combo, k=conflict.key, d=chosen: d.__setitem__(k, c.currentData()))
-            self.conflicts.setCellWidget(r, 2, combo)
-        self.conflicts.resizeRowsToContents()
+        ticked = self.files.is_ticked(row)
+        lines = overview(item.plan) + duplicate_lines(item.plan, limit=200) if item.plan else []
+        self.details.show_preview(item, ticked, lines)
 
 
 def start_import(parent: QWidget, store: Store, folder: bool, on_finished) -> None:
@@ -183,7 +302,7 @@ def import_paths(parent: QWidget, store: Store, paths: list[Path], on_finished) 
     ask_passwords(parent, files)
 
     def previewed(previews: list[FilePreview], include_other_units: bool = False) -> None:
-        dialog = PreviewDialog(previews, parent, include_other_units)
+        dialog = PreviewDialog(previews, parent, include_other_units, db_path=str(store.path))
         result = dialog.exec()
         if result == PreviewDialog.RERUN:
             choice = dialog.include_other_units
@@ -201,7 +320,7 @@ def import_paths(parent: QWidget, store: Store, paths: list[Path], on_finished) 
                                 "出错前已导入的文件保留在数据库中（可在“导入记录”中查看或撤销），其余文件没有导入。")
             on_finished()
 
-        run_task(parent, "正在导入……", _apply_job, store.path, previews, dialog.decisions,
+        run_task(parent, "正在导入……", _apply_job, store.path, dialog.selected_previews(), dialog.decisions,
                  dialog.include_other_units,
                  on_done=lambda lines: _done(parent, lines, on_finished), on_error=failed)
 

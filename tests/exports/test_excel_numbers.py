@@ -84,8 +84,8 @@ def test_dates_as_serials_stay_dates(tmp_path):
 def test_the_preview_names_the_cell(tmp_path, store):
     path = excel_sheet(tmp_path / "鼓楼区.xlsx", [need("福州甲公司", CODE_AS_EXCEL_KEEPS_IT, 59187530216)])
     lines = describe(preview_files(store, [path])[0].plan, limit=50)
-    assert f"待补：工作表“需求清单”第 4 行 C 列（统一社会信用代码）：{CODE_MESSAGE}" in lines
-    assert f"待补：工作表“需求清单”第 4 行 G 列（联系电话）：{PHONE_MESSAGE}" in lines
+    assert f"待补：福州甲公司，工作表“需求清单”第 4 行 C 列（统一社会信用代码）：{CODE_MESSAGE}" in lines
+    assert f"待补：福州甲公司，工作表“需求清单”第 4 行 G 列（联系电话）：{PHONE_MESSAGE}" in lines
 
 
 def test_case_form_phone_typed_as_number(tmp_path):
