@@ -205,3 +205,11 @@ def m006_search_matching_fields(db: sqlite_utils.Database) -> None:
                "contact", "phone", "remark", "status", "matched_resource", "feedback", "feedback_unit",
                "feedback_date", "unit"]
     create_search_index(db, "needs", columns)
+
+
+@MIGRATIONS()
+def m007_import_changes_by_record(db: sqlite_utils.Database) -> None:
+    """来源 under 汇总清单 lists every import that touched the selected record: looked up by
+    record, not by batch (34 ms a click at 150,000 change rows without this index)."""
+    db["import_changes"].create_index(["record_table", "record_id"], index_name="import_changes_record",
+                                      if_not_exists=True)

@@ -7,6 +7,7 @@ import pytest
 from exports.importing import import_entries, read_each
 from storage.merge import undo_batch
 from storage.provenance import provenance
+from storage.store import Store
 from tests.listings import CITY, ORIGINAL, listing, revised
 
 TAIJIANG = "福州市台江区市场监督管理局"
@@ -52,3 +53,14 @@ def test_a_record_entered_here_has_no_file(store):
     origin = provenance(store, "needs", record)
     assert (origin.origin, origin.source_file, origin.steps) == ("local", "", [])
     assert provenance(store, "needs", "no-such-id") is None
+
+
+def test_the_imports_of_a_record_are_looked_up_by_index(tmp_path):
+    """来源 asks for one record's import steps on every click: by index, not a scan of every
+    change of every import (migration m007)."""
+    store = Store.open(tmp_path / "city.db")
+    plan = store.db.execute(
+        "explain query plan select b.file_name from import_changes c join import_batches b on b.id = c.batch_id "
+        "where c.record_table = ? and c.record_id = ?", ["needs", "x"]).fetchall()
+    assert any("import_changes_record" in str(row[-1]) for row in plan), plan
+    store.close()
