@@ -60,6 +60,7 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
     ("ReportLab", "reportlab", "BSD-3-Clause"),
     ("Pillow", "pillow", "MIT-CMU"),
     ("platformdirs", "platformdirs", "MIT"),
+    ("pypdfium2 / PDFium", "pypdfium2", "Apache-2.0 或 BSD-3-Clause"),
 )
 
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRectF,
     QRunnable,
     QSettings,
     QSize,
@@ -34,6 +35,9 @@ from PySide6.QtGui import (
     QIcon,
     QImage,
     QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPaintEngine,
     QPainter,
     QPalette,
     QPixmap,
@@ -41,6 +45,7 @@ from PySide6.QtGui import (
     QUndoCommand,
     QUndoStack,
 )
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -82,3 +87,4 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+

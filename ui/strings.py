@@ -95,3 +95,10 @@ MEMORY_DB = "当前使用的是临时数据库，没有文件可以备份或恢�
 DB_FILTER = "万里行数据库 (*.db);;所有文件 (*)"
 DB_CREATED = "已新建数据库文件：{path}"
 DAILY_BACKUP_FAILED = "提示：今天的自动备份没有完成。{why}"
+
+# Printing (文件 → 打印…, ui/print_preview.py)
+PRINT_ACTION = "打印…"
+PRINT_TITLE = "打印预览"
+PRINT_PREPARING = "正在准备打印的{what}……"
+PRINT_NOTHING = "还没有可打印的{what}。请先填写或导入后再打印。"
+PRINT_FAILED = "没有能准备好打印的页面。已填写的内容不受影响，详情已写入日志；请重试，或先导出 PDF 再打印。"
