@@ -34,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exports import xlsx_common as xc
 from exports.meta import MetaRow, write_meta
+from exports.xlsx_pagefit import apply_fit, choose_fit
 from forms import CASES
 from forms.cases import CONTENT_GROUP, CONTENT_LIMIT
 from forms.fields import Kind
@@ -169,6 +170,7 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, ca
     xc.put_text(xc.merge(ws, STAMP_ROW, 2, STAMP_ROW, 6, xc.Styles.STAMP), STAMP_TEXT, multiline=True)
     ws.row_dimensions[STAMP_ROW].height = 80
     xc.setup_page(ws, landscape=False, annex="附件2")
+    apply_fit(ws, choose_fit(COLUMN_WIDTHS, BODY_SIZE, landscape=False))  # one page wide at 100 %
     ws.print_area = f"A1:F{STAMP_ROW}"
 
 
