@@ -3,7 +3,9 @@
 # ruff: noqa: F401
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QBuffer,
     QEvent,
+    QIODevice,
     QItemSelection,
     QItemSelectionModel,
     QLibraryInfo,
@@ -11,6 +13,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
     QRectF,
     QRunnable,
     QSettings,
@@ -31,6 +34,7 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QFontDatabase,
+    QFontMetrics,
     QGuiApplication,
     QIcon,
     QImage,
