@@ -10,6 +10,7 @@ not thread-safe and is only used there.
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -36,8 +37,10 @@ from ui.qt import (
 from ui.tasks import run_task
 
 # Images drawn into the preview are kept for every page, so the preview renders at about
-# screen resolution; a real printer gets enough dots for sharp 8 pt text.
+# screen resolution, lower for a long list (all pages together stay within the budget); a real
+# printer gets enough dots for sharp 8 pt text, one page at a time.
 PREVIEW_DPI = 110
+PREVIEW_BUDGET_BYTES = 300 * 1024 * 1024
 PRINT_DPI = 300
 
 
@@ -75,13 +78,19 @@ def is_landscape(pages: PdfPages) -> bool:
     return width > height
 
 
+def preview_dpi(pages: PdfPages) -> float:
+    """``PREVIEW_DPI``, or less when all pages' RGB images at that resolution exceed the budget."""
+    square_inches = sum(w * h for w, h in (pages.size_pt(i) for i in range(len(pages)))) / 72 / 72
+    return max(36.0, min(float(PREVIEW_DPI), math.sqrt(PREVIEW_BUDGET_BYTES / 3 / max(square_inches, 1.0))))
+
+
 def paint_pages(pages: PdfPages, printer: QPrinter) -> int:
     """Paint every page onto ``printer``, each scaled to fit its paper; returns the page count.
 
     The PDF carries its own margins, so the printer prints on the whole sheet (full page).
     """
     preview = printer.paintEngine() is not None and printer.paintEngine().type() == QPaintEngine.Type.Picture
-    dpi = min(PREVIEW_DPI if preview else PRINT_DPI, max(printer.resolution(), 72))
+    dpi = min(preview_dpi(pages) if preview else PRINT_DPI, max(printer.resolution(), 72))
     painter = QPainter()
     if not painter.begin(printer):
         raise OSError("the printer did not start")

@@ -106,3 +106,26 @@ def test_print_menu_item_has_ctrl_p(app_window):
     window = app_window()
     actions = {a.text(): a for a in window.menuBar().actions()[0].menu().actions()}
     assert actions["打印…"].shortcut().toString() == "Ctrl+P"
+
+
+def test_a_long_list_previews_at_a_lower_resolution(tmp_path):
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ui.print_preview import PREVIEW_BUDGET_BYTES, PREVIEW_DPI, PdfPages, preview_dpi
+
+    def pdf(pages: int):
+        path = tmp_path / f"{pages}.pdf"
+        canvas = Canvas(str(path), pagesize=landscape(A4))
+        for _ in range(pages):
+            canvas.drawString(72, 72, "x")
+            canvas.showPage()
+        canvas.save()
+        return PdfPages(path)
+
+    assert preview_dpi(pdf(10)) == PREVIEW_DPI
+    many = pdf(400)
+    dpi = preview_dpi(many)
+    assert 50 < dpi < PREVIEW_DPI
+    # 400 A4 pages at that resolution, 3 bytes a pixel, fit the budget.
+    assert 400 * (11.69 * dpi) * (8.27 * dpi) * 3 <= PREVIEW_BUDGET_BYTES * 1.01
