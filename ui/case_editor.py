@@ -19,6 +19,7 @@ from storage.ops import OpChanges
 from ui import strings
 from ui.form_widget import FormWidget
 from ui.qt import (
+    QEvent,
     QFileDialog,
     QFontMetrics,
     QHBoxLayout,
@@ -45,15 +46,20 @@ ERROR_LINES = 2  # the room each field's error message has, in lines
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 
+def line_height(metrics: QFontMetrics) -> int:
+    """The height one line of wrapped text takes (a little more than ``lineSpacing``)."""
+    return metrics.boundingRect(QRect(0, 0, 1000, 1000), int(Qt.TextFlag.TextWordWrap), "国").height()
+
+
 def fit_lines(text: str, metrics: QFontMetrics, width: int, lines: int) -> str:
     """``text`` if it wraps into ``lines`` lines of ``width`` pixels, else its longest start that does, plus "…"."""
     if width <= 0:
         return text
     room = QRect(0, 0, width, 100000)
-    flags = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere)
+    flags = int(Qt.TextFlag.TextWordWrap)  # as QLabel wraps
 
     def fits(candidate: str) -> bool:
-        return metrics.boundingRect(room, flags, candidate).height() <= lines * metrics.lineSpacing()
+        return metrics.boundingRect(room, flags, candidate).height() <= lines * line_height(metrics)
 
     if fits(text):
         return text
@@ -88,9 +94,11 @@ class CaseEditor(QWidget):
         # Every error message has the same fixed room, shown or not: the form never moves when one
         # appears. A longer message is cut to fit, in full in its tooltip.
         self._error_texts: dict[str, str] = {}
+        self._error_keys = {label: key for key, label in self.form.errors.items()}
         for label in self.form.errors.values():
+            label.installEventFilter(self)  # cut again to the width the label gets
             label.ensurePolished()
-            label.setFixedHeight(ERROR_LINES * label.fontMetrics().lineSpacing() + 2)
+            label.setFixedHeight(ERROR_LINES * line_height(label.fontMetrics()) + 2)
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.counter = QLabel()
         self.counter.setObjectName("content_counter")
@@ -190,18 +198,23 @@ class CaseEditor(QWidget):
             if isinstance(editor, QLineEdit):
                 editor.setCursorPosition(0)
 
-    def _fit_errors(self, refresh: bool = True) -> None:
-        """Cut each shown error message to its fixed room (``ERROR_LINES``); the whole text is its tooltip."""
+    def _fit_errors(self) -> None:
+        """Cut each shown error message to its fixed room (``ERROR_LINES``); the whole text is its tooltip.
+        No case, no messages: an empty, disabled form has nothing to correct."""
         for key, label in self.form.errors.items():
-            if refresh:
-                self._error_texts[key] = label.text() if label.isVisibleTo(self.form) else ""
-            text = self._error_texts.get(key, "")
-            label.setToolTip(text)
-            label.setText(fit_lines(text, label.fontMetrics(), label.width(), ERROR_LINES) if text else "")
+            shown = bool(self._record) and label.isVisibleTo(self.form)
+            self._error_texts[key] = label.text() if shown else ""
+            self._fit_error(label)
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit_errors(refresh=False)
+    def _fit_error(self, label: QLabel) -> None:
+        text = self._error_texts.get(self._error_keys[label], "")
+        label.setToolTip(text)
+        label.setText(fit_lines(text, label.fontMetrics(), label.width(), ERROR_LINES) if text else "")
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and watched in self._error_keys:
+            self._fit_error(watched)
+        return super().eventFilter(watched, event)
 
     def _update_counter(self) -> None:
         used = group_length(CASES, self._record, CONTENT_GROUP)

@@ -127,7 +127,7 @@ class NeedsPage(QWidget):
         bar.addWidget(self.feedback_box)
         # The filters share the row's width instead of each asking for its longest choice: the
         # window fits a 1280-pixel screen. Their lists still open wide enough to read.
-        for box in (*self.filter_boxes.values(), self.drafts_only, self.feedback_box):
+        for box in self.filter_boxes.values():  # 完整性 and 反馈 have short fixed choices: whole
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(6)
             box.model().rowsInserted.connect(lambda *_a, b=box: _fit_popup(b))
