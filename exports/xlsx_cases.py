@@ -29,6 +29,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -46,6 +47,7 @@ from forms.validation import problems
 TEMPLATE_SHEET_NAME = "优秀案例推荐表"
 COLUMN_WIDTHS = (15, 13, 15, 13, 15, 13)  # A–F: label, value, label, value, label, value
 BODY_SIZE = 12  # 小四, as the paper form
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)  # as xlsx_common's 正文靠上
 TITLE_ROW = 1
 REGION_LABEL = "所属地区"
 # The one-line fields, a row each; two fields share a row as label|value|label|value.
@@ -180,7 +182,7 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.ChoiceLists, ca
         cell = xc.merge(ws, r1, v1, r2, v2, style)
         xc.put_text(cell, values.get(key), multiline=True)
         if key in invalid:
-            cell.alignment = cell.alignment.copy(vertical="top")  # a long text reads from the top
+            cell.alignment = TOP_LEFT  # a long text reads from the top
             xc.mark_invalid(cell, invalid[key])
         nrows = r2 - r1 + 1
         if isinstance(cell.value, str):
