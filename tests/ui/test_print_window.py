@@ -129,3 +129,17 @@ def test_a_long_list_previews_at_a_lower_resolution(tmp_path):
     assert 50 < dpi < PREVIEW_DPI
     # 400 A4 pages at that resolution, 3 bytes a pixel, fit the budget.
     assert 400 * (11.69 * dpi) * (8.27 * dpi) * 3 <= PREVIEW_BUDGET_BYTES * 1.01
+
+
+def test_nothing_to_print_says_so(qtbot, app_window, monkeypatch):
+    from ui import print_preview
+    from ui.qt import QMessageBox
+
+    window = app_window()
+    window.tabs.setCurrentIndex(1)  # 附件2: no case yet
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: said.append(text))
+    monkeypatch.setattr(print_preview, "PrintPreview", lambda *a: (_ for _ in ()).throw(AssertionError("opened")))
+    window.print_current(show=lambda dialog: None)
+    qtbot.waitUntil(lambda: bool(said), timeout=30000)
+    assert said == ["还没有可打印的案例。请先填写或导入后再打印。"]
