@@ -14,11 +14,12 @@ GO_FIX = "去修改"
 class PreflightDialog(QDialog):
     """Accepted: export anyway. Rejected: go back and fix (nothing is written)."""
 
-    def __init__(self, report: Preflight, what: str, parent: QWidget | None = None) -> None:
+    def __init__(self, report: Preflight, what: str, parent: QWidget | None = None, action: str = "导出") -> None:
         super().__init__(parent)
-        self.setWindowTitle("导出前检查")
+        self.setWindowTitle(f"{action}前检查")
         self.resize(720, 460)
-        intro = QLabel(f"{what}中还有以下问题。可以先修改，也可以仍然导出（问题会原样带到文件里）。")
+        carried = "文件里" if action == "导出" else "打印出的纸上"
+        intro = QLabel(f"{what}中还有以下问题。可以先修改，也可以仍然{action}（问题会原样带到{carried}）。")
         intro.setWordWrap(True)
         self.details = QTextBrowser()
         self.details.setHtml("".join(
@@ -26,7 +27,8 @@ class PreflightDialog(QDialog):
             + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
             for heading, lines in report.sections()))
         buttons = QDialogButtonBox()
-        self.export_button = buttons.addButton(EXPORT_ANYWAY, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = buttons.addButton(EXPORT_ANYWAY if action == "导出" else f"仍然{action}",
+                                               QDialogButtonBox.ButtonRole.AcceptRole)
         self.fix_button = buttons.addButton(GO_FIX, QDialogButtonBox.ButtonRole.RejectRole)
         self.fix_button.setDefault(True)
         buttons.accepted.connect(self.accept)
@@ -37,8 +39,8 @@ class PreflightDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def confirm_export(parent: QWidget, report: Preflight, what: str) -> bool:
-    """True when the export should go ahead: nothing to say, or the officer chose 仍然导出."""
+def confirm_export(parent: QWidget, report: Preflight, what: str, action: str = "导出") -> bool:
+    """True when the export (or 打印) should go ahead: nothing to say, or the officer chose 仍然导出."""
     if report.ready:
         return True
-    return PreflightDialog(report, what, parent).exec() == QDialog.DialogCode.Accepted
+    return PreflightDialog(report, what, parent, action).exec() == QDialog.DialogCode.Accepted

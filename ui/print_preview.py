@@ -159,7 +159,8 @@ def print_list(parent: QWidget, store: Store, form_id: str, ids=None, consolidat
     from ui.preflight_dialog import confirm_export
 
     what = "需求" if form_id == "needs" else "案例"
-    if not confirm_export(parent, check(store, form_id, ids=ids, consolidated=consolidated), f"要打印的{what}"):
+    if not confirm_export(parent, check(store, form_id, ids=ids, consolidated=consolidated), f"要打印的{what}",
+                          "打印"):
         if on_fix:
             on_fix()
         return

@@ -93,6 +93,7 @@ def test_print_goes_through_the_preflight_check(qtbot, app_window):
     shown: list = []
     window.print_current(show=shown.append)
     assert "1 条需求是草稿（共 2 条）" in seen["text"]
+    assert seen["buttons"] == ["仍然打印", "去修改"]
     assert shown == []
     assert window.needs_page.drafts_only.currentText() == "只看未完成"
 
