@@ -10,6 +10,7 @@ not thread-safe and is only used there.
 
 from __future__ import annotations
 
+import atexit
 import math
 import shutil
 import tempfile
@@ -165,6 +166,7 @@ def print_list(parent: QWidget, store: Store, form_id: str, ids=None, consolidat
             on_fix()
         return
     folder = Path(tempfile.mkdtemp(prefix="wanlixing-print-"))
+    atexit.register(shutil.rmtree, folder, True)  # also when 取消 ends the task before it reports
     out = folder / f"{form_id}.pdf"
 
     def done(count: int) -> None:
