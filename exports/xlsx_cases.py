@@ -29,21 +29,25 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports import xlsx_common as xc
 from exports.meta import MetaRow, write_meta
+from exports.xlsx_pagefit import apply_fit, choose_fit
 from forms import CASES
 from forms.cases import CONTENT_GROUP, CONTENT_LIMIT
 from forms.fields import Kind
 from forms.identity import record_digest
 from forms.progress import Progress, check
 from forms.reference import region_label
+from forms.validation import problems
 
 TEMPLATE_SHEET_NAME = "优秀案例推荐表"
 COLUMN_WIDTHS = (15, 13, 15, 13, 15, 13)  # A–F: label, value, label, value, label, value
 BODY_SIZE = 12  # 小四, as the paper form
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)  # as xlsx_common's 正文靠上
 TITLE_ROW = 1
 REGION_LABEL = "所属地区"
 # The one-line fields, a row each; two fields share a row as label|value|label|value.
@@ -103,9 +107,25 @@ def _width(first_col: int, last_col: int) -> float:
     return sum(COLUMN_WIDTHS[first_col - 1 : last_col])
 
 
-def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.DropDownLists, case: dict | None) -> None:
-    """Lay out one recommendation form on ``ws``; ``case`` None gives the blank form."""
+def invalid_cells(found: dict[str, str] | None) -> dict[str, str]:
+    """A draft's problems by the cell that shows them: the city and district are one 所属地区 cell."""
+    cells: dict[str, str] = {}
+    for key, problem in (found or {}).items():
+        cell_key = "region" if key in ("city", "district") else key
+        if cell_key in LAYOUT:
+            cells[cell_key] = f"{cells[cell_key]}\n{problem}" if cell_key in cells else problem
+    return cells
+
+
+def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.DropDownLists, case: dict | None,
+                     found: dict[str, str] | None = None) -> None:
+    """Lay out one recommendation form on ``ws``; ``case`` None gives the blank form.
+
+    ``found`` maps a field to its problem (a draft exported anyway): its value is boxed in red
+    and carries a comment saying what to correct, as in the needs list; the value is unchanged.
+    """
     blank = case is None
+    invalid = invalid_cells(found)
     values = dict(case or {})
     values["region"] = region_label(values.get("city"), values.get("district"))
     for i, w in enumerate(COLUMN_WIDTHS, start=1):
@@ -126,7 +146,9 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.DropDownLists, 
             xc.put_text(label, label_of(key))
             lines = max(lines, xc.line_count(label_of(key), _width(lc, lc), BODY_SIZE))
             kind = CASES.field(key).kind if key != "region" else Kind.TEXT
-            if kind == Kind.INT:
+            if key in invalid:
+                style = xc.Styles.INVALID
+            elif kind == Kind.INT:
                 style = xc.Styles.INPUT_INT if blank else xc.Styles.INT
             else:
                 style = xc.Styles.INPUT if blank else xc.Styles.TEXT
@@ -141,6 +163,8 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.DropDownLists, 
                 xc.put_text(cell, value)
                 if isinstance(cell.value, str):
                     lines = max(lines, xc.line_count(cell.value, _width(v1, v2), BODY_SIZE))
+            if key in invalid:
+                xc.mark_invalid(cell, invalid[key])
         ws.row_dimensions[r].height = max(30.0, lines * lh + 8)
     lists.validate(ws, CASES.field("category"), VALUE_CELLS["category"])
 
@@ -154,8 +178,12 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.DropDownLists, 
         r1, r2, lc, v1, v2 = LAYOUT[key]
         label_last = STAMP_ROW if key == "opinion" else r2
         xc.put_text(xc.merge(ws, r1, lc, label_last, lc, xc.Styles.LABEL), label_of(key), multiline=True)
-        cell = xc.merge(ws, r1, v1, r2, v2, xc.Styles.INPUT_TOP if blank else xc.Styles.TOP)
+        style = xc.Styles.INVALID if key in invalid else xc.Styles.INPUT_TOP if blank else xc.Styles.TOP
+        cell = xc.merge(ws, r1, v1, r2, v2, style)
         xc.put_text(cell, values.get(key), multiline=True)
+        if key in invalid:
+            cell.alignment = TOP_LEFT  # a long text reads from the top
+            xc.mark_invalid(cell, invalid[key])
         nrows = r2 - r1 + 1
         if isinstance(cell.value, str):
             needed = xc.line_count(cell.value, _width(v1, v2), BODY_SIZE) * lh + 10
@@ -169,6 +197,7 @@ def write_case_sheet(ws: Worksheet, styles: xc.Styles, lists: xc.DropDownLists, 
     xc.put_text(xc.merge(ws, STAMP_ROW, 2, STAMP_ROW, 6, xc.Styles.STAMP), STAMP_TEXT, multiline=True)
     ws.row_dimensions[STAMP_ROW].height = 80
     xc.setup_page(ws, landscape=False, annex="附件2")
+    apply_fit(ws, choose_fit(COLUMN_WIDTHS, BODY_SIZE, landscape=False))  # one page wide at 100 %
     ws.print_area = f"A1:F{STAMP_ROW}"
 
 
@@ -200,7 +229,9 @@ def export_cases_xlsx(store, path: str | Path, ids: Sequence[str] | None = None,
             progress.update(n - 1, total, f"正在写入第 {n} / {total} 个案例……")
         title = case_sheet_title(n, row.get("name"), wb.sheetnames)
         ws = wb.create_sheet(title, n - 1)
-        write_case_sheet(ws, styles, lists, row)
+        # ``complete`` is kept on every write: only drafts are checked again, to mark their cells.
+        found = None if row.get("complete") else problems(CASES, row, store.choices)
+        write_case_sheet(ws, styles, lists, row, found)
         meta_rows.append(MetaRow(title, None, row["id"], row.get("updated_at") or "", record_digest(CASES, row)))
     if not rows:
         # Excel needs one visible sheet; give the blank form rather than nothing.

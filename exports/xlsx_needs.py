@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exports import xlsx_common as xc
 from exports.meta import MetaRow, write_meta
+from exports.xlsx_pagefit import PageFit, apply_fit, choose_fit
 from forms import NEEDS, PROFILE
 from forms.fields import Field, Kind
 from forms.identity import record_digest
@@ -96,14 +97,36 @@ def columns(consolidated: bool = False, fields: Sequence[str] | None = None) -> 
     return cols
 
 
+def page_fit(cols: Sequence[Column], body_size: float = 11) -> PageFit:
+    """How the list prints across landscape A4: one page wide, or two each starting with
+    序号 … 需求主体名称 (``exports.xlsx_pagefit``)."""
+    name_col = next(i for i, c in enumerate(cols, start=1) if c.key == "subject_name")
+    # 序号 … 需求主体名称 on both pages; only 序号 when that would shrink the text below 8 pt.
+    return choose_fit([c.width for c in cols], body_size, landscape=True, title_options=(name_col, 1))
+
+
+def top_width(cols: Sequence[Column], body_size: float = 11) -> int:
+    """How many columns the title spans: the first printed page's."""
+    fit = page_fit(cols, body_size)
+    return fit.split - 1 if fit.split else len(cols)
+
+
+def block_span(cols: Sequence[Column], body_size: float = 11) -> tuple[int, int]:
+    """First and last column (1-based) of the header block and the note: the first printed page's,
+    less the columns repeated on the second page (which would show them there cut off)."""
+    fit = page_fit(cols, body_size)
+    return (fit.title_cols + 1, fit.split - 1) if fit.split else (1, len(cols))
+
+
 def header_cells(cols: Sequence[Column]) -> list[tuple[int, int, int, int, int]]:
     """Where the header block goes: (row, label first col, label last col, value first col,
     value last col), 1-based, in the order of ``HEADER_BLOCK``.
 
-    The table's columns are shared out in thirds of its total width; each third
+    The columns of ``block_span`` are shared out in thirds of their width; each third
     holds one label (as narrow as possible, at least 8 units) and its value.
     """
-    widths = [c.width for c in cols]
+    first, last = block_span(cols)
+    widths = [c.width for c in cols[first - 1:last]]
     n, total = len(widths), sum(widths)
     spans: list[tuple[int, int, int, int]] = []
     col = 0  # 0-based index of the next free column
@@ -126,7 +149,7 @@ def header_cells(cols: Sequence[Column]) -> list[tuple[int, int, int, int, int]]
             while col < n - later and acc + widths[col] / 2 < target:
                 acc += widths[col]
                 col += 1
-        spans.append((label_first + 1, value_first, value_first + 1, col))
+        spans.append((first + label_first, first + value_first - 1, first + value_first, first + col - 1))
     return [(r, *spans[i]) for r, pairs in zip(HEADER_BLOCK_ROWS, HEADER_BLOCK, strict=True)
             for i in range(len(pairs))]
 
@@ -144,6 +167,9 @@ class NeedsSheet:
         self.consolidated = consolidated
         self.cols = columns(consolidated, fields)
         self.ncols = len(self.cols)
+        self.fit = page_fit(self.cols, styles.body_size)
+        self.top_ncols = top_width(self.cols, styles.body_size)  # the title's
+        self.block = block_span(self.cols, styles.body_size)  # the header block's and the note's
         self.index = {c.key: i + 1 for i, c in enumerate(self.cols)}
         self.next_row = FIRST_DATA_ROW
         for i, c in enumerate(self.cols, start=1):
@@ -152,7 +178,7 @@ class NeedsSheet:
     # ---- top of the sheet --------------------------------------------------
     def write_title(self, year: int, suffix: str = "") -> None:
         title = f"{year}年{NEEDS.title}" + ("（汇总）" if self.consolidated else suffix)
-        xc.put_text(xc.merge(self.ws, TITLE_ROW, 1, TITLE_ROW, self.ncols, xc.Styles.TITLE), title)
+        xc.put_text(xc.merge(self.ws, TITLE_ROW, 1, TITLE_ROW, self.top_ncols, xc.Styles.TITLE), title)
         self.ws.row_dimensions[TITLE_ROW].height = 36
 
     def write_header_block(self, profile: dict | None, year: int, today: dt.date | None = None) -> None:
@@ -179,12 +205,19 @@ class NeedsSheet:
                 xc.put_value(cell, report_date(profile, today))
             else:
                 xc.put_text(cell, profile.get(key))
+        # Two pages wide, the block has fewer columns: a long unit name may take two lines.
+        lines = {r: 1 for r in HEADER_BLOCK_ROWS}
+        for r, _l1, _l2, v1, v2 in header_cells(self.cols):
+            value = ws.cell(row=r, column=v1).value
+            if isinstance(value, str):
+                width = sum(c.width for c in self.cols[v1 - 1:v2])
+                lines[r] = max(lines[r], xc.line_count(value, width))
         for r in HEADER_BLOCK_ROWS:
-            ws.row_dimensions[r].height = 22
+            ws.row_dimensions[r].height = max(22.0, lines[r] * xc.line_height(11) + 6)
 
     def write_note(self, text: str, hint: bool = False) -> None:
         style = xc.Styles.HINT if hint else xc.Styles.NOTE
-        xc.put_text(xc.merge(self.ws, NOTE_ROW, 1, NOTE_ROW, self.ncols, style), text, multiline=True)
+        xc.put_text(xc.merge(self.ws, NOTE_ROW, self.block[0], NOTE_ROW, self.block[1], style), text, multiline=True)
         self.ws.row_dimensions[NOTE_ROW].height = 30 if hint else 22
 
     def write_table_header(self) -> None:
@@ -276,6 +309,7 @@ class NeedsSheet:
         name_col = self.index["subject_name"]
         ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=name_col + 1).coordinate
         xc.setup_page(ws, landscape=True, title_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}", annex=ANNEX)
+        apply_fit(ws, self.fit)
 
 
 # ---- the consolidated statistics sheet -----------------------------------------

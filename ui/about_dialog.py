@@ -61,6 +61,7 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
     ("ReportLab", "reportlab", "BSD-3-Clause"),
     ("Pillow", "pillow", "MIT-CMU"),
     ("platformdirs", "platformdirs", "MIT"),
+    ("pypdfium2 / PDFium", "pypdfium2", strings.LICENCE_OR.format(a="Apache-2.0", b="BSD-3-Clause")),
 )
 
 

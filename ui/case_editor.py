@@ -19,16 +19,20 @@ from storage.ops import OpChanges
 from ui import strings
 from ui.form_widget import FormWidget
 from ui.qt import (
+    QEvent,
     QFileDialog,
+    QFontMetrics,
     QHBoxLayout,
     QIcon,
     QImage,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPixmap,
     QPushButton,
+    QRect,
     QSize,
     Qt,
     QTimer,
@@ -38,7 +42,32 @@ from ui.qt import (
 from ui.undo import EditHistory
 
 AUTOSAVE_MS = 400
+ERROR_LINES = 2  # the room each field's error message has, in lines
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+
+def line_height(metrics: QFontMetrics) -> int:
+    """The height one line of wrapped text takes (a little more than ``lineSpacing``)."""
+    return metrics.boundingRect(QRect(0, 0, 1000, 1000), int(Qt.TextFlag.TextWordWrap), "国").height()
+
+
+def fit_lines(text: str, metrics: QFontMetrics, width: int, lines: int) -> str:
+    """``text`` if it wraps into ``lines`` lines of ``width`` pixels, else its longest start that does, plus "…"."""
+    if width <= 0:
+        return text
+    room = QRect(0, 0, width, 100000)
+    flags = int(Qt.TextFlag.TextWordWrap)  # as QLabel wraps
+
+    def fits(candidate: str) -> bool:
+        return metrics.boundingRect(room, flags, candidate).height() <= lines * line_height(metrics)
+
+    if fits(text):
+        return text
+    low, high = 0, len(text)  # text[:low] + "…" fits; text[:high] + "…" does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(text[:middle] + "…") else (low, middle)
+    return text[:low] + "…"
 
 
 class CaseEditor(QWidget):
@@ -62,6 +91,15 @@ class CaseEditor(QWidget):
         self.form = FormWidget(CASES, store.choices, columns=2)
         self.form.changed.connect(self._on_changed)
         layout.addWidget(self.form)
+        # Every error message has the same fixed room, shown or not: the form never moves when one
+        # appears. A longer message is cut to fit, in full in its tooltip.
+        self._error_texts: dict[str, str] = {}
+        self._error_keys = {label: key for key, label in self.form.errors.items()}
+        for label in self.form.errors.values():
+            label.installEventFilter(self)  # cut again to the width the label gets
+            label.ensurePolished()
+            label.setFixedHeight(ERROR_LINES * line_height(label.fontMetrics()) + 2)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.counter = QLabel()
         self.counter.setObjectName("content_counter")
         # The total sits right under the content sections' editors ...
@@ -105,6 +143,8 @@ class CaseEditor(QWidget):
         self._record = {} if record.get("deleted_at") else record
         self.setEnabled(bool(self._record))
         self.form.set_values(self._record)
+        self._show_starts()
+        self._fit_errors()
         self._update_counter()
         self._load_images()
 
@@ -114,6 +154,7 @@ class CaseEditor(QWidget):
         self._pending[key] = value
         self._record[key] = value
         self.form.show_problems(self._record)
+        self._fit_errors()
         self._update_counter()
         self._timer.start()
 
@@ -147,7 +188,33 @@ class CaseEditor(QWidget):
             self._record = {} if record.get("deleted_at") else record
             self.setEnabled(bool(self._record))
             self.form.set_values(self._record)
+            self._show_starts()
+            self._fit_errors()
             self._update_counter()
+
+    def _show_starts(self) -> None:
+        """A long name shows its beginning, not its end, until the officer clicks into it."""
+        for editor in self.form.editors.values():
+            if isinstance(editor, QLineEdit):
+                editor.setCursorPosition(0)
+
+    def _fit_errors(self) -> None:
+        """Cut each shown error message to its fixed room (``ERROR_LINES``); the whole text is its tooltip.
+        No case, no messages: an empty, disabled form has nothing to correct."""
+        for key, label in self.form.errors.items():
+            shown = bool(self._record) and label.isVisibleTo(self.form)
+            self._error_texts[key] = label.text() if shown else ""
+            self._fit_error(label)
+
+    def _fit_error(self, label: QLabel) -> None:
+        text = self._error_texts.get(self._error_keys[label], "")
+        label.setToolTip(text)
+        label.setText(fit_lines(text, label.fontMetrics(), label.width(), ERROR_LINES) if text else "")
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and watched in self._error_keys:
+            self._fit_error(watched)
+        return super().eventFilter(watched, event)
 
     def _update_counter(self) -> None:
         used = group_length(CASES, self._record, CONTENT_GROUP)

@@ -25,9 +25,11 @@ from ui.qt import (
 from ui.record_model import RecordModel
 from ui.undo import EditHistory
 
-LIST_KEYS = ("name", "recommender", "category")
 RECOMMEND = {1: "推荐", 0: "不推荐", None: ""}
-LIST_EXTRA = (Field("recommended", "推荐意见", width=8), Field("unit", "报送单位", width=20))
+RECOMMENDED = Field("recommended", "推荐意见", width=8)
+UNIT = Field("unit", "报送单位", width=20)
+# 推荐意见 right after the name: what a supervisor picks by, visible without scrolling.
+LIST_COLUMNS = (CASES.field("name"), RECOMMENDED, CASES.field("recommender"), CASES.field("category"), UNIT)
 
 
 class CasesPage(QWidget):
@@ -37,7 +39,7 @@ class CasesPage(QWidget):
         super().__init__(parent)
         self.store = store
         self.undo = undo
-        self.model = RecordModel(store.cases, [*(CASES.field(k) for k in LIST_KEYS), *LIST_EXTRA], undo,
+        self.model = RecordModel(store.cases, list(LIST_COLUMNS), undo,
                                  editable=False, display_maps={"recommended": RECOMMEND}, parent=self)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -62,8 +64,11 @@ class CasesPage(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setColumnWidth(0, 110)
-        self.view.setColumnWidth(1, 240)
+        self.view.setColumnWidth(0, 96)
+        self.view.setColumnWidth(1, 220)
+        self.view.setColumnWidth(2, 72)
+        # A long case name shows its beginning ("…" at the end), as the form does.
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setWordWrap(False)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         left_layout.addWidget(self.view, 1)

@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ui import strings
-from ui.qt import QColor, QPainter, QSize, Qt, QWidget
+from ui.qt import QColor, QPainter, QSize, QSplitter, Qt, QTableView, QTimer, QWidget
 
 # National red and provincial amber first (the flag colours), then greys and blues: the
 # statistics show every level in the store's list plus "其他/未填", so no two series may share one.
 SERIES_COLOURS = ["#c0392b", "#e67e22", "#7f8c8d", "#95a5a6", "#5b7db1", "#c8cdd2", "#34495e", "#a3b8d9"]
+
+
+def table_width(table: QTableView) -> int:
+    """The width ``table`` needs to show all its columns (and its vertical scroll bar, if shown)."""
+    width = table.horizontalHeader().length() + 2 * table.frameWidth()
+    if table.verticalHeader().isVisible():
+        width += table.verticalHeader().width()
+    if table.verticalScrollBar().isVisible() or \
+            table.verticalHeader().length() > table.viewport().height():
+        width += table.verticalScrollBar().sizeHint().width()
+    return width
 
 
 class StackedBarChart(QWidget):
@@ -26,6 +37,34 @@ class StackedBarChart(QWidget):
         self.categories = list(categories)
         self.series = [(name, list(values)) for name, values in series]
         self.update()
+        if self.isVisible():
+            QTimer.singleShot(0, self.leave_room_for_tables)  # after the table has sized its columns
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.leave_room_for_tables)
+
+    def leave_room_for_tables(self) -> None:
+        """Beside its figures' table in a splitter (汇总 → 统计图表), the chart gives up width until the
+        table shows every column, 合计 last, without scrolling; the chart keeps its minimum width.
+        A table the officer has dragged wider is left so."""
+        splitter = self.parentWidget()
+        if not isinstance(splitter, QSplitter) or splitter.orientation() != Qt.Orientation.Horizontal:
+            return
+        sizes = splitter.sizes()
+        mine = splitter.indexOf(self)
+        for index in range(splitter.count()):
+            table = splitter.widget(index)
+            if not isinstance(table, QTableView) or not sizes[mine]:
+                continue
+            short = table_width(table) - sizes[index]
+            if short > 0:
+                give = min(short, sizes[mine] - self.minimumWidth())
+                if give > 0:
+                    sizes[index] += give
+                    sizes[mine] -= give
+        if sizes != splitter.sizes():
+            splitter.setSizes(sizes)
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)

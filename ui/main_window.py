@@ -175,6 +175,8 @@ class MainWindow(QMainWindow):
                      lambda: self._export("cases", "pdf"))
         self._action(file_menu, "导出当前案例（PDF）…", self._export_current_case)
         file_menu.addSeparator()
+        self._action(file_menu, strings.PRINT_ACTION, lambda: self.print_current(), QKeySequence.StandardKey.Print)
+        file_menu.addSeparator()
         self._action(file_menu, "导入同事的文件…", lambda: self._import(folder=False), QKeySequence("Ctrl+I"))
         self._action(file_menu, "导入整个文件夹…", lambda: self._import(folder=True))
         self._action(file_menu, "导入记录与撤销…", self.open_history)
@@ -208,6 +210,16 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu(strings.MENU_HELP)
         self._action(help_menu, "使用说明…", self.open_guide, QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, strings.ABOUT, self.about)
+
+    def print_current(self, show=None) -> None:
+        """文件 → 打印…: the current tab's form, as its PDF export lays it out."""
+        from ui.print_preview import print_list
+
+        self.cases_page.editor.flush()
+        form_id = "cases" if self.tabs.currentWidget() is self.cases_page else "needs"
+        consolidated = self.tabs.currentWidget() is self.consolidation_page
+        print_list(self, self.store, form_id, consolidated=consolidated,
+                   on_fix=lambda: self._show_what_to_fix(form_id, consolidated), show=show)
 
     def _export_current_case(self) -> None:
         case_id = self.cases_page.editor.case_id

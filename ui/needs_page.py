@@ -52,6 +52,12 @@ FILTERS = (("category", strings.FILTER_CATEGORY, "need_categories"),
 FEEDBACK_SEEN_SETTING = "feedback_seen_at"  # when the officer last left the 新反馈 filter
 
 
+def _fit_popup(box: QComboBox) -> None:
+    """A compact drop-down's list is as wide as its longest choice."""
+    view = box.view()
+    view.setMinimumWidth(view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width() + 8)
+
+
 class NeedsPage(QWidget):
     message = Signal(str)  # status-bar text
     import_requested = Signal()  # 导入模板 from the empty table's hint
@@ -121,6 +127,13 @@ class NeedsPage(QWidget):
         self._looking_at_new = False
         self.feedback_box.currentIndexChanged.connect(self._feedback_filter_changed)
         bar.addWidget(self.feedback_box)
+        # The filters share the row's width instead of each asking for its longest choice: the
+        # window fits a 1280-pixel screen. Their lists still open wide enough to read.
+        for box in self.filter_boxes.values():  # 完整性 and 反馈 have short fixed choices: whole
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(6)
+            box.model().rowsInserted.connect(lambda *_a, b=box: _fit_popup(b))
+            _fit_popup(box)
 
         self.view = SheetView()
         self.view.setModel(self.model)

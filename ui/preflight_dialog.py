@@ -15,11 +15,13 @@ GO_FIX = strings.GO_FIX
 class PreflightDialog(QDialog):
     """Accepted: export anyway. Rejected: go back and fix (nothing is written)."""
 
-    def __init__(self, report: Preflight, what: str, parent: QWidget | None = None) -> None:
+    def __init__(self, report: Preflight, what: str, parent: QWidget | None = None,
+                 action: str = strings.ACTION_EXPORT) -> None:
         super().__init__(parent)
-        self.setWindowTitle(strings.PREFLIGHT_TITLE)
+        self.setWindowTitle(strings.PREFLIGHT_TITLE_FOR.format(action=action))
         self.resize(720, 460)
-        intro = QLabel(strings.PREFLIGHT_INTRO.format(what=what))
+        intro = QLabel(strings.PREFLIGHT_INTRO_FOR.format(what=what, action=action,
+                                                          carried=strings.PREFLIGHT_CARRIED[action]))
         intro.setWordWrap(True)
         self.details = QTextBrowser()
         self.details.setHtml("".join(
@@ -27,7 +29,8 @@ class PreflightDialog(QDialog):
             + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
             for heading, lines in report.sections()))
         buttons = QDialogButtonBox()
-        self.export_button = buttons.addButton(EXPORT_ANYWAY, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = buttons.addButton(strings.ANYWAY.format(action=action),
+                                               QDialogButtonBox.ButtonRole.AcceptRole)
         self.fix_button = buttons.addButton(GO_FIX, QDialogButtonBox.ButtonRole.RejectRole)
         self.fix_button.setDefault(True)
         buttons.accepted.connect(self.accept)
@@ -38,8 +41,8 @@ class PreflightDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def confirm_export(parent: QWidget, report: Preflight, what: str) -> bool:
-    """True when the export should go ahead: nothing to say, or the officer chose 仍然导出."""
+def confirm_export(parent: QWidget, report: Preflight, what: str, action: str = strings.ACTION_EXPORT) -> bool:
+    """True when the export (or 打印) should go ahead: nothing to say, or the officer chose 仍然导出."""
     if report.ready:
         return True
-    return PreflightDialog(report, what, parent).exec() == QDialog.DialogCode.Accepted
+    return PreflightDialog(report, what, parent, action).exec() == QDialog.DialogCode.Accepted

@@ -3,7 +3,9 @@
 # ruff: noqa: F401
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QBuffer,
     QEvent,
+    QIODevice,
     QItemSelection,
     QItemSelectionModel,
     QLibraryInfo,
@@ -11,6 +13,8 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
+    QRectF,
     QRunnable,
     QSettings,
     QSize,
@@ -30,10 +34,14 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QFontDatabase,
+    QFontMetrics,
     QGuiApplication,
     QIcon,
     QImage,
     QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPaintEngine,
     QPainter,
     QPalette,
     QPixmap,
@@ -41,6 +49,7 @@ from PySide6.QtGui import (
     QUndoCommand,
     QUndoStack,
 )
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -82,3 +91,4 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+

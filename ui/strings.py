@@ -149,9 +149,13 @@ EXPORT_FAILED = "导出失败"
 EXPORT_FAILED_TEXT = "导出没有完成。已填写的内容不受影响，详情已写入日志。"
 SAVE_TEMPLATE = "保存空白模板"
 TEMPLATE_SAVED = "已生成空白模板，可发给没有安装本软件的同事填写。"
-PREFLIGHT_TITLE = "导出前检查"
-PREFLIGHT_INTRO = "{what}中还有以下问题。可以先修改，也可以仍然导出（问题会原样带到文件里）。"
-EXPORT_ANYWAY = "仍然导出"
+ACTION_EXPORT = "导出"
+ACTION_PRINT = "打印"
+PREFLIGHT_TITLE_FOR = "{action}前检查"
+PREFLIGHT_INTRO_FOR = "{what}中还有以下问题。可以先修改，也可以仍然{action}（问题会原样带到{carried}）。"
+PREFLIGHT_CARRIED = {ACTION_EXPORT: "文件里", ACTION_PRINT: "打印出的纸上"}
+ANYWAY = "仍然{action}"
+EXPORT_ANYWAY = ANYWAY.format(action=ACTION_EXPORT)
 GO_FIX = "去修改"
 
 # 导出对接反馈 (one file per reporting unit)
@@ -295,3 +299,11 @@ FILES_NONE = "全部不选"
 ROW_OPEN_CONFLICT = "双击查看两个版本并选择"
 PREVIEW_REPLAN_CANCELLED = "已取消重新计算，上面的数字不是勾选后的结果。请点击“重新计算”，或关闭后重新导入。"
 PREVIEW_REPLAN = "重新计算"
+
+# Printing (文件 → 打印…, ui/print_preview.py)
+PRINT_ACTION = "打印…"
+TO_PRINT = "要打印的{noun}"
+PRINT_TITLE = "打印预览"
+PRINT_PREPARING = "正在准备打印的{what}……"
+PRINT_NOTHING = "还没有可打印的{what}。请先填写或导入后再打印。"
+PRINT_FAILED = "没有能准备好打印的页面。已填写的内容不受影响，详情已写入日志；请重试，或先导出 PDF 再打印。"

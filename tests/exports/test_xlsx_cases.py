@@ -186,3 +186,32 @@ def test_libreoffice_reads_the_form(exported, tmp_path):
     assert rows[r][:2] == ["背景情况", CASE["background"]]
     r = LAYOUT["lessons"][0] - 1
     assert rows[r][1] == "=SUM(1,2) 不是公式"
+
+
+def test_draft_cells_are_marked_as_in_the_needs_list(store, tmp_path):
+    """A draft exported anyway: each cell the app would not accept is boxed in red with a comment."""
+    store.cases.insert(CASE)
+    draft = {**CASE, "name": "草稿案例", "phone": "12345", "email": "不是邮箱", "district": "思明区",
+             "results": "服务企业120家。" * 250, "category": ""}
+    store.cases.insert(draft)
+    path = tmp_path / "cases.xlsx"
+    export_cases_xlsx(store, path)
+    wb = openpyxl.load_workbook(path)
+    good, bad = wb.worksheets[0], wb.worksheets[1]
+    assert bad["A2"].value == "案例名称" and bad[VALUE_CELLS["name"]].value == "草稿案例"
+    marked = {key: bad[ref] for key, ref in VALUE_CELLS.items() if bad[ref].comment is not None}
+    assert set(marked) == {"phone", "email", "region", "category", "background"}
+    assert marked["phone"].value == "12345"  # written unchanged
+    assert "电话" in marked["phone"].comment.text and marked["phone"].comment.text.startswith("请修改：")
+    assert "不属于“福州市”" in marked["region"].comment.text  # 思明区 is in 厦门市
+    assert "必填" in marked["category"].comment.text and marked["category"].value is None
+    assert "合计最多 2000 字" in marked["background"].comment.text  # the group's first section
+    for cell in marked.values():
+        assert cell.font.color.rgb.endswith(xc.ERROR_COLOR) and cell.border.left.color.rgb.endswith(xc.ERROR_COLOR)
+    assert marked["background"].alignment.vertical == "top"
+    # The whole merged block is boxed, not only its first cell.
+    r1, r2, _lc, v1, v2 = LAYOUT["background"]
+    assert bad.cell(r2, v2).border.right.color.rgb.endswith(xc.ERROR_COLOR)
+    assert not [ref for ref in VALUE_CELLS.values() if good[ref].comment is not None]
+    assert good[VALUE_CELLS["phone"]].font.color is None or not good[VALUE_CELLS["phone"]].font.color.rgb.endswith(
+        xc.ERROR_COLOR)

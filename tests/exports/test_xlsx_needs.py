@@ -9,7 +9,6 @@ import subprocess
 
 import openpyxl
 import pytest
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from exports import xlsx_common as xc
@@ -70,15 +69,16 @@ def test_title_header_block_and_summary(exported):
     ws = wb[SHEET_NAME]
     assert wb.sheetnames[0] == SHEET_NAME
     assert ws["A1"].value == "2023年知识产权服务万里行活动需求清单"
-    last = get_column_letter(len(xn.columns()))  # the title spans the declared columns
-    assert f"A1:{last}1" in {str(r) for r in ws.merged_cells.ranges}
+    # Two pages wide (test_xlsx_pagefit): the title spans the first page's columns, A–H, and the
+    # note the part of them not repeated on the second page, C–H.
+    assert {"A1:H1", f"C{xn.NOTE_ROW}:H{xn.NOTE_ROW}"} <= {str(r) for r in ws.merged_cells.ranges}
     cells = xn.header_cells(xn.columns())
     found = {ws.cell(r, l1).value: ws.cell(r, v1).value for r, l1, _l2, v1, _v2 in cells}
     assert found == {"填报单位：": "福州市鼓楼区市场监督管理局", "所属地区：": "福州市鼓楼区", "活动年度：": 2023,
                      "填报人：": "林晓", "联系电话：": "0591-87530216", "填报日期：": dt.datetime(2023, 5, 18)}
     date_cell = next(ws.cell(r, v1) for r, l1, _l2, v1, _v2 in cells if ws.cell(r, l1).value == "填报日期：")
     assert date_cell.is_date and date_cell.number_format == xc.DATE_FORMAT
-    assert ws.cell(xn.NOTE_ROW, 1).value == summary_line(3, 1, 1)
+    assert ws.cell(xn.NOTE_ROW, 3).value == summary_line(3, 1, 1)
 
 
 def test_report_date_falls_back_to_today(store, tmp_path):
@@ -116,7 +116,7 @@ def test_sequence_is_renumbered_in_the_given_order(filled, tmp_path):
     ws = openpyxl.load_workbook(path)[SHEET_NAME]
     assert [ws.cell(r, 1).value for r in (FIRST_DATA_ROW, FIRST_DATA_ROW + 1)] == [1, 2]
     assert ws.cell(FIRST_DATA_ROW + 1, 2).value == "福建闽江智能装备有限公司"
-    assert ws.cell(xn.NOTE_ROW, 1).value == summary_line(2, 1, 0)
+    assert ws.cell(xn.NOTE_ROW, 3).value == summary_line(2, 1, 0)
 
 
 def test_flagged_rows_are_marked(exported):
@@ -147,8 +147,8 @@ def test_page_setup_and_frozen_header(exported):
     assert ws.freeze_panes == f"C{FIRST_DATA_ROW}"
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    # Two pages wide at a fixed scale, not shrunk onto one (tests/exports/test_xlsx_pagefit.py).
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.scale) == 90
     assert ws.print_title_rows.replace("$", "") == f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
     for i, c in enumerate(xn.columns(), start=1):
@@ -324,10 +324,10 @@ def lo_csv(exported, tmp_path):
 def test_libreoffice_reads_the_same_values(lo_csv):
     rows = lo_csv
     assert rows[0][0] == "2023年知识产权服务万里行活动需求清单"
-    assert rows[1][2] == "福州市鼓楼区市场监督管理局" and rows[2][2] == "林晓"
+    assert rows[1][2:4] == ["填报单位：", "福州市鼓楼区市场监督管理局"] and rows[2][2:4] == ["填报人：", "林晓"]
     date_row, date_col = date_value_cell()
     assert rows[date_row - 1][date_col - 1] == "2023年5月18日"
-    assert rows[3][0] == summary_line(3, 1, 1)
+    assert rows[3][2] == summary_line(3, 1, 1)
     assert rows[TABLE_HEADER_ROW - 1][: len(HEADERS)] == HEADERS
     first = rows[FIRST_DATA_ROW - 1]
     assert first[:3] == ["1", "福建闽江智能装备有限公司", "914403001922038216"]

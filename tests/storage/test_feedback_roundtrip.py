@@ -17,7 +17,7 @@ import pytest
 
 from exports.feedback import export_feedback, reporting_units
 from exports.importing import import_entries, preview_files, read_each
-from exports.xlsx_needs import export_needs_xlsx
+from exports.xlsx_needs import block_span, columns, export_needs_xlsx, header_cells
 from exports.xlsx_templates import write_template
 from forms.needs import FLAG_NATIONAL, FLAG_PROVINCIAL
 from storage.merge import CHANGED, CONFLICT, IDENTICAL
@@ -71,9 +71,9 @@ def hand_filled_template(path: Path) -> None:
     write_template("needs", path, year=2023)
     wb = openpyxl.load_workbook(path)
     ws = wb.active
-    values = sorted((r for r in ws.merged_cells.ranges if r.min_row == 2), key=lambda r: r.min_col)
-    ws.cell(row=2, column=values[1].min_col, value=CANGSHAN_UNIT)  # 填报单位：<value>
-    ws.cell(row=2, column=values[3].min_col, value="福州市仓山区")  # 所属地区：<value>
+    value_col = {ws.cell(r, l1).value: v1 for r, l1, _l2, v1, _v2 in header_cells(columns()) if r == 2}
+    ws.cell(row=2, column=value_col["填报单位："], value=CANGSHAN_UNIT)
+    ws.cell(row=2, column=value_col["所属地区："], value="福州市仓山区")
     labels = {ws.cell(row=5, column=c).value: c for c in range(1, ws.max_column + 1)}
     for n, (name, category, content, level, phone) in enumerate(CANGSHAN_NEEDS):
         r = 6 + n
@@ -299,7 +299,7 @@ def test_progress_report_prints_the_feedback(world):
                  squeeze("已匹配资源 0 项，已解决 1 项")):
         assert text in after
     ws = openpyxl.load_workbook(down)["需求清单"]
-    assert ws.cell(4, 1).value.endswith("；已匹配资源 0 项，已解决 1 项")
+    assert ws.cell(4, block_span(columns())[0]).value.endswith("；已匹配资源 0 项，已解决 1 项")
 
 
 def test_an_edit_made_after_the_preview_is_never_overwritten(world):

@@ -47,3 +47,59 @@ def test_layout_does_not_jump_when_a_message_appears(qtbot, app_window):
     qtbot.waitUntil(lambda: editor.form.errors["name"].isVisible())
     editor.form.layout().activate()
     assert practice.geometry() == before
+
+
+def test_long_messages_keep_the_layout_and_show_in_full_as_tooltip(qtbot, app_window):
+    from ui.case_editor import ERROR_LINES, line_height
+
+    window = app_window()
+    window.resize(1280, 800)
+    window.tabs.setCurrentIndex(1)
+    page = window.cases_page
+    page.add_case()
+    editor = page.editor
+    fill_case(qtbot, editor)
+    qtbot.wait(10)
+    editor.form.layout().activate()
+    keys = ("name", "phone", "email", "enterprises", "background", "practice", "lessons")
+    before = {key: editor.form.editors[key].geometry() for key in keys}
+    # The phone number's how-to is four lines long in its column.
+    for key, text in (("phone", "0591-8753021612345678"), ("email", "chen.example.com")):
+        editor.form.editors[key].clear()
+        type_text(qtbot, editor.form.editors[key], text)
+    editor.form.editors["name"].setText("")
+    qtbot.waitUntil(lambda: editor.form.errors["phone"].isVisible())
+    editor.form.layout().activate()
+    assert {key: editor.form.editors[key].geometry() for key in keys} == before
+    phone = editor.form.errors["phone"]
+    full = phone.toolTip()
+    assert full.startswith("联系电话“0591-8753021612345678”格式不对") and "分机" in full
+    assert phone.text().endswith("…") and full.startswith(phone.text()[:-1])
+    metrics = phone.fontMetrics()
+    assert phone.height() == ERROR_LINES * line_height(metrics) + 2
+    used = metrics.boundingRect(phone.contentsRect(), int(phone.alignment()) | 0x1000, phone.text()).height()
+    assert line_height(metrics) < used <= phone.height()  # two lines of it, not one
+    assert editor.form.errors["name"].text() == "“案例名称”必填。"  # short: whole
+
+
+def test_long_case_name_shows_its_start(qtbot, app_window):
+    from ui.qt import Qt
+
+    long_name = "“专利导航+知识产权服务进园区”助力闽江智能装备产业链升级暨全市知识产权服务万里行试点工作（示例）"
+    window = app_window()
+    window.store.cases.insert({"name": long_name, "recommender": "福州市鼓楼区市场监督管理局", "recommended": 1})
+    window.reload_all()
+    window.resize(1280, 800)
+    window.tabs.setCurrentIndex(1)
+    page = window.cases_page
+    page.select(page.model.ids[0])
+    qtbot.wait(10)
+    name = page.editor.form.editors["name"]
+    assert name.text() == long_name and name.cursorPosition() == 0
+    assert page.view.textElideMode() == Qt.TextElideMode.ElideRight
+    # 推荐意见 is in view beside the name, without scrolling the list.
+    headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
+    column = headers.index("推荐意见")
+    assert page.model.index(0, column).data() == "推荐"
+    header = page.view.horizontalHeader()
+    assert header.sectionViewportPosition(column) + header.sectionSize(column) <= page.view.viewport().width()

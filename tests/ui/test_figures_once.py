@@ -127,5 +127,8 @@ def test_xlsx_pdf_and_window_show_the_same_figures(store, tmp_path, qtbot, profi
         ("自创类别", 0, 0, 2, 0, 0, 2), (UNKNOWN_CATEGORY, 0, 0, 0, 0, 1, 1), ("合计", 3, 2, 3, 2, 2, 12)]
     # The summary lines above both lists agree with the tables too.
     assert "共12项，需国家局协调3项，需省局协调2项" in raw
-    first = openpyxl.load_workbook(xlsx).worksheets[0]["A4"].value
+    from exports.xlsx_needs import NOTE_ROW, block_span, columns
+
+    note_col = block_span(columns(consolidated=True))[0]  # after the columns repeated on page 2
+    first = openpyxl.load_workbook(xlsx).worksheets[0].cell(NOTE_ROW, note_col).value
     assert squeeze(first) == "共12项，需国家局协调3项，需省局协调2项"
