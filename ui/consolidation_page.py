@@ -30,9 +30,6 @@ from ui.qt import (
 from ui.rows_model import RowsModel
 from ui.tasks import TaskProgress, run_quiet
 
-CATEGORY_HEAD = "需求类别"
-BOARD_HEADERS = ("所属地区", "填报单位", "需求条数", "需国家局协调", "需省局协调", "案例数", "最近导入时间", "报送情况")
-
 
 def _total_colour(row: tuple) -> str | None:
     return "#f2f2f2" if row[0] == TOTAL else None
@@ -117,37 +114,37 @@ class ConsolidationPage(QWidget):
         self.store = store
         self._figures_generation = 0  # bumped by every recount: a late answer to an older one is dropped
         bar = QHBoxLayout()
-        for text, signal in (("导入文件…", self.import_files), ("导入文件夹…", self.import_folder),
-                             ("导入记录与撤销…", self.show_history)):
+        for text, signal in ((S.IMPORT_FILES, self.import_files), (S.IMPORT_FOLDER, self.import_folder),
+                             (S.IMPORT_HISTORY, self.show_history)):
             button = QPushButton(text)
             button.clicked.connect(signal.emit)
             bar.addWidget(button)
         bar.addStretch()
-        for text, ext in (("导出汇总 Excel…", "xlsx"), ("导出汇总 PDF…", "pdf")):
+        for text, ext in ((S.EXPORT_SUMMARY_XLSX, "xlsx"), (S.EXPORT_SUMMARY_PDF, "pdf")):
             button = QPushButton(text)
-            button.setToolTip("导出“汇总清单”中当前筛选出的需求（未筛选时导出全部）")
+            button.setToolTip(S.EXPORT_SUMMARY_TIP)
             button.clicked.connect(lambda _checked=False, e=ext: self.export_requested.emit(e, self.needs.filtered_ids()))
             bar.addWidget(button)
-        self.feedback_button = QPushButton("导出对接反馈…")
-        self.feedback_button.setToolTip("为各填报单位分别导出其需求的办理状态和对接反馈，每个单位一个文件")
+        self.feedback_button = QPushButton(S.EXPORT_FEEDBACK)
+        self.feedback_button.setToolTip(S.EXPORT_FEEDBACK_TIP)
         self.feedback_button.clicked.connect(lambda: start_feedback_export(self, self.store))
         bar.addWidget(self.feedback_button)
 
         self.tabs = QTabWidget()
-        self.board_model = RowsModel(BOARD_HEADERS, colour=lambda row: None if row[-1] == "已报送" else "#fdecea")
+        self.board_model = RowsModel(S.BOARD_HEADERS, colour=lambda row: None if row[-1] == S.REPORTED else "#fdecea")
         self.board_view = _table(self.board_model)
         self.board_summary = QLabel()
         board = QWidget()
         board_layout = QVBoxLayout(board)
         board_layout.addWidget(self.board_summary)
         board_layout.addWidget(self.board_view)
-        self.tabs.addTab(board, "报送情况")
+        self.tabs.addTab(board, S.TAB_BOARD)
 
         # Both tables show storage.stats.summary's rows as the xlsx and the PDF print them.
         self.level_chart = StackedBarChart("")
-        self.category_chart = StackedBarChart("各需求类别需求数（按协调层级）")
+        self.category_chart = StackedBarChart(S.CHART_BY_CATEGORY)
         self.level_model = RowsModel((BY_CITY, TOTAL), colour=_total_colour)
-        self.category_model = RowsModel((CATEGORY_HEAD, TOTAL), colour=_total_colour)
+        self.category_model = RowsModel((S.CATEGORY_HEAD, TOTAL), colour=_total_colour)
         stats = QSplitter(Qt.Orientation.Vertical)
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.level_chart)
@@ -157,9 +154,9 @@ class ConsolidationPage(QWidget):
         bottom.addWidget(_table(self.category_model))
         stats.addWidget(top)
         stats.addWidget(bottom)
-        self.tabs.addTab(stats, "统计图表")
+        self.tabs.addTab(stats, S.TAB_FIGURES)
 
-        self.duplicates_model = RowsModel(("组", "所属地区", "填报单位", "需求主体名称", "统一社会信用代码", "需求类别", "需求内容"),
+        self.duplicates_model = RowsModel(S.DUPLICATES_HEADERS,
                                           colour=lambda row: "#eef3fb" if row[0] % 2 else None)
         duplicates = QWidget()
         dup_layout = QVBoxLayout(duplicates)
@@ -168,7 +165,7 @@ class ConsolidationPage(QWidget):
         dup_layout.addWidget(self.duplicates_hint)
         dup_layout.addWidget(_table(self.duplicates_model))
         self.duplicates_tab = duplicates
-        self.tabs.addTab(duplicates, "疑似重复")
+        self.tabs.addTab(duplicates, S.TAB_DUPLICATES)
         # Duplicate detection reads every need (about 2 s at 150,000): only when looked at.
         self.tabs.currentChanged.connect(lambda _i: self._refresh_duplicates())
 
@@ -177,7 +174,7 @@ class ConsolidationPage(QWidget):
         self.origin = OriginPanel(store)
         self.needs.view.selectionModel().currentChanged.connect(lambda current, _previous: self._show_origin())
         self.needs.model.modelReset.connect(self._show_origin)
-        self.tabs.addTab(self.needs, "汇总清单")
+        self.tabs.addTab(self.needs, S.TAB_MERGED_LIST)
 
         # 来源 sits under the tabs, shown while 汇总清单 is the current tab (the tab itself stays
         # the needs page, which the window switches to by name).
@@ -211,7 +208,7 @@ class ConsolidationPage(QWidget):
             self._show_all(submissions(self.store), summary(self.store), dup)
             return
         self.needs.apply_query()  # the list, also elsewhere
-        self.board_summary.setText("正在统计……")
+        self.board_summary.setText(S.COUNTING)
 
         def done(result) -> None:
             if generation == self._figures_generation:
@@ -219,9 +216,9 @@ class ConsolidationPage(QWidget):
 
         def failed(exc: Exception) -> None:
             if generation == self._figures_generation:
-                self.board_summary.setText("统计没有完成，请切换到其他页面后再回来重试。详情已写入日志。")
+                self.board_summary.setText(S.COUNTING_FAILED)
 
-        run_quiet("统计", _figures_job, path, showing_duplicates, on_done=done, on_error=failed)
+        run_quiet(S.COUNT_TASK, _figures_job, path, showing_duplicates, on_done=done, on_error=failed)
 
     def hideEvent(self, event) -> None:
         # Left (another tab, or the window closing): a count still running is not shown; the
@@ -232,13 +229,13 @@ class ConsolidationPage(QWidget):
     def _show_all(self, board, figures: Summary, duplicates: list[list[dict]] | None) -> None:
         self.board_model.set_rows([
             (s.region, s.unit or "—", s.needs, s.national, s.provincial, s.cases,
-             s.last_import[:16].replace("T", " ") if s.last_import else "", "已报送" if s.reported else "未报送")
+             s.last_import[:16].replace("T", " ") if s.last_import else "", S.REPORTED if s.reported else S.NOT_REPORTED)
             for s in board])
         missing = [s.region for s in board if not s.reported]
         reported = len(board) - len(missing)
-        text = f"已报送 {reported} 个单位"
+        text = S.BOARD_REPORTED.format(n=reported)
         if missing:
-            text += f"；未报送 {len(missing)} 个地区：" + "、".join(missing)
+            text += S.BOARD_MISSING.format(n=len(missing), regions=S.LIST_SEPARATOR.join(missing))
         self.board_summary.setText(text)
         self.board_summary.setWordWrap(True)
         self._show_figures(figures)
@@ -247,9 +244,9 @@ class ConsolidationPage(QWidget):
 
     def _show_figures(self, figures: Summary) -> None:
         levels = figures.levels
-        self.level_chart.title = f"各{figures.grouping}需求数（按协调层级）"
+        self.level_chart.title = S.CHART_BY_GROUPING.format(grouping=figures.grouping)
         for model, head, rows, chart in ((self.level_model, figures.grouping, figures.regions, self.level_chart),
-                                         (self.category_model, CATEGORY_HEAD, figures.categories,
+                                         (self.category_model, S.CATEGORY_HEAD, figures.categories,
                                           self.category_chart)):
             model.set_rows([(r.label, *r.counts, r.total) for r in [*rows, figures.total]] if rows else [],
                            headers=(head, *levels, TOTAL))
@@ -262,7 +259,7 @@ class ConsolidationPage(QWidget):
         if not path or self.store.needs.count() < record_model.WORKER_ROWS:
             self._show_duplicates(likely_duplicates(self.store))
             return
-        self.duplicates_hint.setText("正在查找疑似重复的需求……")
+        self.duplicates_hint.setText(S.DUPLICATES_SEARCHING)
         self._figures_generation += 1
         generation = self._figures_generation
 
@@ -270,8 +267,8 @@ class ConsolidationPage(QWidget):
             if generation == self._figures_generation:
                 self._show_all(*result)
 
-        run_quiet("疑似重复", _figures_job, path, True, on_done=done,
-                  on_error=lambda exc: self.duplicates_hint.setText("查找没有完成，请稍后再试。详情已写入日志。"))
+        run_quiet(S.DUPLICATES_TASK, _figures_job, path, True, on_done=done,
+                  on_error=lambda exc: self.duplicates_hint.setText(S.DUPLICATES_FAILED))
 
     def _show_duplicates(self, groups: list[list[dict]]) -> None:
         self.duplicates_model.set_rows([
@@ -279,7 +276,6 @@ class ConsolidationPage(QWidget):
              r["credit_code"] or "", r["category"] or "", (r["content"] or "").replace("\n", " ")[:80])
             for n, group in enumerate(groups, 1) for r in group])
         self.duplicates_hint.setText(
-            f"不同单位报送的同一企业（信用代码相同，或名称去掉“有限公司”等后相同）且需求相近，共 {len(groups)} 组。"
-            "仅供核对，软件不会自动合并；确认重复后可在“汇总清单”中删除其中一条。" if groups else "没有发现疑似重复的需求。")
+            S.DUPLICATES_FOUND.format(n=len(groups)) if groups else S.NO_DUPLICATES)
         self.tabs.setTabText(self.tabs.indexOf(self.duplicates_tab),
-                             f"疑似重复（{len(groups)}）" if groups else "疑似重复")
+                             S.TAB_DUPLICATES_N.format(n=len(groups)) if groups else S.TAB_DUPLICATES)

@@ -139,7 +139,7 @@ class ConflictTable(QWidget):
     def _fill(self, n: int, c: Conflict) -> None:
         first = self._first_row[n]
         diffs = c.item.diffs or [FieldDiff("", S.CONFLICT_WHOLE_RECORD,
-                                           S.CONFLICT_DELETED_HERE if c.item.reason.startswith("本地已删除") else "",
+                                           S.CONFLICT_DELETED_HERE if c.item.reason.startswith(S.CONFLICT_DELETED_REASON) else "",
                                            c.item.reason)]
         span = len(diffs)
         name = record_name(c.form, c.item)

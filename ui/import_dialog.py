@@ -42,8 +42,6 @@ from ui.qt import (
 )
 from ui.tasks import run_task
 
-FILE_FILTER = "Excel、WPS 或文本表格 (*.xlsx *.xlsm *.xls *.et *.ett *.csv *.tsv *.txt)"
-
 
 def _preview_job(db_path: str, files: list[Path], include_other_units: bool, progress) -> list[FilePreview]:
     store = Store.open(db_path)
@@ -283,10 +281,10 @@ def start_import(parent: QWidget, store: Store, folder: bool, on_finished) -> No
     settings = QSettings()
     start = settings.value("import/folder", str(Path.home()))
     if folder:
-        chosen = QFileDialog.getExistingDirectory(parent, "选择包含报送文件的文件夹", start)
+        chosen = QFileDialog.getExistingDirectory(parent, S.IMPORT_CHOOSE_FOLDER, start)
         paths = [Path(chosen)] if chosen else []
     else:
-        names, _ = QFileDialog.getOpenFileNames(parent, "选择要导入的文件", start, FILE_FILTER)
+        names, _ = QFileDialog.getOpenFileNames(parent, S.IMPORT_CHOOSE_FILES, start, S.IMPORT_FILE_FILTER)
         paths = [Path(n) for n in names]
     if not paths:
         return
@@ -297,7 +295,7 @@ def start_import(parent: QWidget, store: Store, folder: bool, on_finished) -> No
 def import_paths(parent: QWidget, store: Store, paths: list[Path], on_finished) -> None:
     files, missing = collect_files(paths)
     if not files:
-        QMessageBox.warning(parent, "导入", "\n".join(missing) or "没有可导入的文件。")
+        QMessageBox.warning(parent, S.IMPORT_TITLE, "\n".join(missing) or S.IMPORT_NO_FILES)
         return
     ask_passwords(parent, files)
 
@@ -306,34 +304,33 @@ def import_paths(parent: QWidget, store: Store, paths: list[Path], on_finished) 
         result = dialog.exec()
         if result == PreviewDialog.RERUN:
             choice = dialog.include_other_units
-            run_task(parent, "正在重新预览……", _preview_job, store.path, files, choice,
+            run_task(parent, S.IMPORT_REPREVIEWING, _preview_job, store.path, files, choice,
                      on_done=lambda again: previewed(again, choice),
-                     on_error=lambda exc: QMessageBox.warning(parent, "导入失败",
-                                                              _failure_text(exc, store.path) + "没有导入任何文件。"))
+                     on_error=lambda exc: QMessageBox.warning(parent, S.IMPORT_FAILED,
+                                                              _failure_text(exc, store.path) + S.IMPORT_NOTHING_DONE))
             return
         if result != QDialog.DialogCode.Accepted:
             return
 
         def failed(exc: Exception) -> None:
             # Each file is its own transaction: the files before the failure are in, the rest are not.
-            QMessageBox.warning(parent, "导入失败", _failure_text(exc, store.path) +
-                                "出错前已导入的文件保留在数据库中（可在“导入记录”中查看或撤销），其余文件没有导入。")
+            QMessageBox.warning(parent, S.IMPORT_FAILED, _failure_text(exc, store.path) + S.IMPORT_PARTLY_DONE)
             on_finished()
 
-        run_task(parent, "正在导入……", _apply_job, store.path, dialog.selected_previews(), dialog.decisions,
+        run_task(parent, S.IMPORTING, _apply_job, store.path, dialog.selected_previews(), dialog.decisions,
                  dialog.include_other_units,
                  on_done=lambda lines: _done(parent, lines, on_finished), on_error=failed)
 
-    run_task(parent, "正在读取文件……", _preview_job, store.path, files, False, on_done=previewed,
-             on_error=lambda exc: QMessageBox.warning(parent, "导入失败",
-                                                      _failure_text(exc, store.path) + "没有导入任何文件。"))
+    run_task(parent, S.IMPORT_READING, _preview_job, store.path, files, False, on_done=previewed,
+             on_error=lambda exc: QMessageBox.warning(parent, S.IMPORT_FAILED,
+                                                      _failure_text(exc, store.path) + S.IMPORT_NOTHING_DONE))
 
 
 def _failure_text(exc: Exception, db_path: str) -> str:
     """A Chinese sentence for what stopped an import; the traceback is already in the log."""
     if isinstance(exc, DatabaseError | MergeError):
         return str(exc)
-    return explain(exc, db_path) or "导入时出现意外错误，详情已写入日志文件。"
+    return explain(exc, db_path) or S.IMPORT_UNEXPECTED
 
 
 def ask_passwords(parent: QWidget, files: list[Path]) -> None:
@@ -345,7 +342,7 @@ def ask_passwords(parent: QWidget, files: list[Path]) -> None:
     for path in files:
         if formats.remembered_password(path) is not None or not formats.needs_password(path):
             continue
-        prompt = f"“{path.name}”设置了打开密码。请输入密码（取消则不导入这个文件）："
+        prompt = S.PASSWORD_PROMPT.format(name=path.name)
         while True:
             password = ask_password(parent, prompt)
             if password is None:
@@ -353,17 +350,17 @@ def ask_passwords(parent: QWidget, files: list[Path]) -> None:
             if formats.password_is_right(path, password):
                 formats.remember_password(path, password)
                 break
-            prompt = f"密码不正确，“{path.name}”无法打开。请重新输入密码（取消则不导入这个文件）："
+            prompt = S.PASSWORD_WRONG.format(name=path.name)
 
 
 def ask_password(parent: QWidget, prompt: str) -> str | None:
     """One password prompt with Chinese buttons; None when cancelled."""
     dialog = QInputDialog(parent)
-    dialog.setWindowTitle("输入打开密码")
+    dialog.setWindowTitle(S.PASSWORD_TITLE)
     dialog.setLabelText(prompt)
     dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-    dialog.setOkButtonText("打开")
-    dialog.setCancelButtonText("取消")
+    dialog.setOkButtonText(S.PASSWORD_OPEN)
+    dialog.setCancelButtonText(S.CANCEL)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.textValue()
@@ -371,19 +368,19 @@ def ask_password(parent: QWidget, prompt: str) -> str | None:
 
 def _done(parent: QWidget, lines: list[str], on_finished) -> None:
     on_finished()
-    QMessageBox.information(parent, "导入完成", "\n".join(lines) or "没有需要写入的内容。")
+    QMessageBox.information(parent, S.IMPORT_DONE, "\n".join(lines) or S.IMPORT_NOTHING_TO_WRITE)
 
 
 # The counts an import batch stores (storage/merge_apply.py), as the officer reads them.
-_RESULT_PARTS = (("inserted", "新增 {n} 条"), ("updated", "更新 {n} 条"), ("unchanged", "相同 {n} 条"),
-                 ("kept", "冲突保留本地 {n} 条"), ("both", "冲突两条都保留 {n} 条"), ("invalid", "无效未导入 {n} 条"))
+_RESULT_PARTS = (("inserted", S.RESULT_INSERTED), ("updated", S.RESULT_UPDATED), ("unchanged", S.RESULT_UNCHANGED),
+                 ("kept", S.RESULT_KEPT), ("both", S.RESULT_BOTH), ("invalid", S.RESULT_INVALID))
 
 
 def result_sentence(counts: dict) -> str:
     """“新增 3 条，更新 1 条，相同 38 条。” from a batch's stored counts (never the raw dict)."""
     parts = [text.format(n=counts[key]) for key, text in _RESULT_PARTS if isinstance(counts.get(key), int)
              and counts[key]]
-    return ("，".join(parts) or "没有写入任何记录") + "。"
+    return ("，".join(parts) or S.RESULT_NOTHING) + "。"
 
 
 class HistoryDialog(QDialog):
@@ -393,16 +390,16 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.undone = False
-        self.setWindowTitle("导入记录")
+        self.setWindowTitle(S.HISTORY_TITLE)
         self.resize(900, 420)
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["导入时间", "文件", "表", "填报单位", "结果"])
+        self.table.setHorizontalHeaderLabels(S.HISTORY_HEADERS)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        undo = QPushButton("撤销所选批次")
+        undo = QPushButton(S.HISTORY_UNDO)
         undo.clicked.connect(self.undo_selected)
-        close = QPushButton("关闭")
+        close = QPushButton(S.CLOSE)
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
         row.addStretch()
@@ -418,7 +415,7 @@ class HistoryDialog(QDialog):
         self.table.setRowCount(len(self.batches))
         for r, b in enumerate(self.batches):
             counts = result_sentence(b["counts"] or {})
-            state = "（已撤销）" if b["undone_at"] else ("" if b["can_undo"] else "（之后的导入改过这些记录，需先撤销后面的批次）")
+            state = S.HISTORY_UNDONE if b["undone_at"] else ("" if b["can_undo"] else S.HISTORY_BLOCKED)
             values = [b["imported_at"][:16].replace("T", " "), b["file_name"], b["form_name"], b["unit"] or "",
                       counts + state]
             for c, value in enumerate(values):
@@ -431,13 +428,12 @@ class HistoryDialog(QDialog):
             return
         batch = self.batches[row]
         if not batch["can_undo"]:
-            QMessageBox.information(self, "导入记录", "这一批次不能撤销：它已撤销过，或之后的导入又修改了其中的记录。")
+            QMessageBox.information(self, S.HISTORY_TITLE, S.HISTORY_CANNOT_UNDO)
             return
-        if QMessageBox.question(self, "撤销导入", f"撤销“{batch['file_name']}”的这次导入吗？"
-                                "它新增的记录将被删除，它更新的记录恢复为导入前的内容。") \
+        if QMessageBox.question(self, S.UNDO_IMPORT_TITLE, S.UNDO_IMPORT_CONFIRM.format(file=batch["file_name"])) \
                 != QMessageBox.StandardButton.Yes:
             return
         summary = undo_batch(self.store, batch["id"])
         self.undone = True
-        QMessageBox.information(self, "撤销导入", summary.text)
+        QMessageBox.information(self, S.UNDO_IMPORT_TITLE, summary.text)
         self.fill()

@@ -236,6 +236,76 @@ DB_FILTER = "万里行数据库 (*.db);;所有文件 (*)"
 DB_CREATED = "已新建数据库文件：{path}"
 DAILY_BACKUP_FAILED = "提示：今天的自动备份没有完成。{why}"
 
+# ---- 汇总 and the import dialogs' own words (moved from the modules named in each comment) ----
+# ui/consolidation_page.py
+CATEGORY_HEAD = "需求类别"
+BOARD_HEADERS = ("所属地区", "填报单位", "需求条数", "需国家局协调", "需省局协调", "案例数", "最近导入时间", "报送情况")
+IMPORT_FILES = "导入文件…"
+IMPORT_FOLDER = "导入文件夹…"
+IMPORT_HISTORY = "导入记录与撤销…"
+EXPORT_SUMMARY_XLSX = "导出汇总 Excel…"
+EXPORT_SUMMARY_PDF = "导出汇总 PDF…"
+EXPORT_SUMMARY_TIP = "导出“汇总清单”中当前筛选出的需求（未筛选时导出全部）"
+EXPORT_FEEDBACK = "导出对接反馈…"
+EXPORT_FEEDBACK_TIP = "为各填报单位分别导出其需求的办理状态和对接反馈，每个单位一个文件"
+REPORTED = "已报送"
+NOT_REPORTED = "未报送"
+TAB_BOARD = "报送情况"
+TAB_FIGURES = "统计图表"
+TAB_DUPLICATES = "疑似重复"
+TAB_DUPLICATES_N = "疑似重复（{n}）"
+TAB_MERGED_LIST = "汇总清单"
+CHART_BY_CATEGORY = "各需求类别需求数（按协调层级）"
+CHART_BY_GROUPING = "各{grouping}需求数（按协调层级）"
+DUPLICATES_HEADERS = ("组", "所属地区", "填报单位", "需求主体名称", "统一社会信用代码", "需求类别", "需求内容")
+COUNTING = "正在统计……"
+COUNTING_FAILED = "统计没有完成，请切换到其他页面后再回来重试。详情已写入日志。"
+COUNT_TASK = "统计"  # the name of the worker that computes the board and the figures
+BOARD_REPORTED = "已报送 {n} 个单位"
+BOARD_MISSING = "；未报送 {n} 个地区：{regions}"
+DUPLICATES_SEARCHING = "正在查找疑似重复的需求……"
+DUPLICATES_TASK = "疑似重复"  # the name of the worker that looks for likely duplicates
+DUPLICATES_FAILED = "查找没有完成，请稍后再试。详情已写入日志。"
+DUPLICATES_FOUND = ("不同单位报送的同一企业（信用代码相同，或名称去掉“有限公司”等后相同）且需求相近，共 {n} 组。"
+                    "仅供核对，软件不会自动合并；确认重复后可在“汇总清单”中删除其中一条。")
+NO_DUPLICATES = "没有发现疑似重复的需求。"
+# ui/import_dialog.py
+IMPORT_FILE_FILTER = "Excel、WPS 或文本表格 (*.xlsx *.xlsm *.xls *.et *.ett *.csv *.tsv *.txt)"
+IMPORT_CHOOSE_FOLDER = "选择包含报送文件的文件夹"
+IMPORT_CHOOSE_FILES = "选择要导入的文件"
+IMPORT_TITLE = "导入"
+IMPORT_NO_FILES = "没有可导入的文件。"
+IMPORT_REPREVIEWING = "正在重新预览……"
+IMPORT_FAILED = "导入失败"
+IMPORT_NOTHING_DONE = "没有导入任何文件。"
+IMPORT_PARTLY_DONE = "出错前已导入的文件保留在数据库中（可在“导入记录”中查看或撤销），其余文件没有导入。"
+IMPORTING = "正在导入……"
+IMPORT_READING = "正在读取文件……"
+IMPORT_UNEXPECTED = "导入时出现意外错误，详情已写入日志文件。"
+PASSWORD_PROMPT = "“{name}”设置了打开密码。请输入密码（取消则不导入这个文件）："
+PASSWORD_WRONG = "密码不正确，“{name}”无法打开。请重新输入密码（取消则不导入这个文件）："
+PASSWORD_TITLE = "输入打开密码"
+PASSWORD_OPEN = "打开"
+IMPORT_DONE = "导入完成"
+IMPORT_NOTHING_TO_WRITE = "没有需要写入的内容。"
+RESULT_INSERTED = "新增 {n} 条"
+RESULT_UPDATED = "更新 {n} 条"
+RESULT_UNCHANGED = "相同 {n} 条"
+RESULT_KEPT = "冲突保留本地 {n} 条"
+RESULT_BOTH = "冲突两条都保留 {n} 条"
+RESULT_INVALID = "无效未导入 {n} 条"
+RESULT_NOTHING = "没有写入任何记录"
+HISTORY_TITLE = "导入记录"
+HISTORY_HEADERS = ["导入时间", "文件", "表", "填报单位", "结果"]
+HISTORY_UNDO = "撤销所选批次"
+HISTORY_UNDONE = "（已撤销）"
+HISTORY_BLOCKED = "（之后的导入改过这些记录，需先撤销后面的批次）"
+HISTORY_CANNOT_UNDO = "这一批次不能撤销：它已撤销过，或之后的导入又修改了其中的记录。"
+UNDO_IMPORT_TITLE = "撤销导入"
+UNDO_IMPORT_CONFIRM = "撤销“{file}”的这次导入吗？它新增的记录将被删除，它更新的记录恢复为导入前的内容。"
+# ui/import_conflicts.py
+CONFLICT_DELETED_REASON = "本地已删除"  # how storage/merge.py's reason begins when the local record was deleted
+
 # ---- Import preview and 来源 (ui/import_dialog.py, ui/import_files.py, ui/import_conflicts.py,
 # ui/consolidation_page.py) ----
 PREVIEW_TITLE = "导入预览（尚未写入）"
