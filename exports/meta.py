@@ -19,7 +19,7 @@ import re
 
 from openpyxl.workbook.workbook import Workbook
 
-from exports.xlsx_common import put_value
+from exports.xlsx_common import RowWriter, put_value
 from forms.incoming import ExportMeta, MetaRow
 from forms.rules import clean_text
 
@@ -53,11 +53,13 @@ def write_meta(wb: Workbook, meta: ExportMeta) -> None:
         rows.append([key, value if value is not None else ""])
     rows.append([])
     rows.append(list(ROW_HEADER))
-    for r in meta.records:
-        rows.append([r.sheet, r.row if r.row is not None else "", r.id, r.updated_at, r.digest])
     for n, values in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
             put_value(ws.cell(row=n, column=c), value)
+    if meta.records:  # one row per record: put_value on each cell, written as XML text (fast)
+        out = RowWriter(ws, len(rows) + 1, len(ROW_HEADER))
+        for n, r in enumerate(meta.records, start=len(rows) + 1):
+            out.values(n, [r.sheet, r.row if r.row is not None else "", r.id, r.updated_at, r.digest])
 
 
 def is_uuid(value: object) -> bool:
