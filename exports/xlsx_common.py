@@ -93,6 +93,10 @@ MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 
 def safe_text(value: object, multiline: bool = False) -> str:
     """Text as it may go into a cell: no control or XML-illegal characters, not too long."""
+    if type(value) is str and value.isprintable() and not (value[:1].isspace() or value[-1:].isspace()):
+        # Nothing to clean (control characters, surrogates and non-characters are not printable;
+        # the only printable space is " "): the common case, without the regular expressions.
+        return value[:MAX_CELL_CHARS]
     text = clean_text(value, multiline=multiline)
     text = _XML_BAD.sub("", text)
     return text[:MAX_CELL_CHARS]
