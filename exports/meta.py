@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import TYPE_CHECKING
 
-from openpyxl.workbook.workbook import Workbook
-
-from exports.xlsx_common import RowWriter, put_value
 from forms.incoming import ExportMeta, MetaRow
 from forms.rules import clean_text
 
 META_SHEET = "_wanlixing_meta"
+if TYPE_CHECKING:  # openpyxl only when a workbook is written: main.py imports MetaError for every command
+    from openpyxl.workbook.workbook import Workbook
+
 MARKER = "wanlixing-meta"
 META_FORMAT = 1
 KEYS = ("form_id", "schema", "app_version", "unit", "city", "district", "year", "exported_at",
@@ -43,6 +44,8 @@ class MetaError(Exception):
 
 def write_meta(wb: Workbook, meta: ExportMeta) -> None:
     """Write the sheet; every cell goes through the text-safe writer, like the visible ones."""
+    from exports.xlsx_common import RowWriter, put_value
+
     ws = wb.create_sheet(META_SHEET)
     ws.sheet_state = "veryHidden"
     rows: list[list[object]] = [[MARKER, META_FORMAT]]
