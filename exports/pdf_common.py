@@ -38,7 +38,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 
-from exports.compat_reportlab import CellHookTable, DeferredPagesCanvas, chinese_line_rules, without_ascii85
+from exports.compat_reportlab import (
+    CellHookTable,
+    DeferredPagesCanvas,
+    LineWriter,
+    chinese_line_rules,
+    without_ascii85,
+)
 from exports.fonts import FontSet
 from exports.safefile import atomic_path
 from forms import APP_NAME
@@ -107,6 +113,10 @@ class LineBreaker:
         self.leading = leading or round(size * 1.3, 2)
         self._font = pdfmetrics.getFont(font_name)
         self._widths: dict[str, float] = {}
+        # Each distinct text is wrapped once per width: a long list repeats its categories,
+        # statuses, regions and units thousands of times. The lists returned are shared: never
+        # change one.
+        self._wrapped: dict[tuple[str, float], list[str]] = {}
 
     def width(self, text: str) -> float:
         widths = self._widths
@@ -119,11 +129,16 @@ class LineBreaker:
         return total
 
     def wrap(self, text: str, width: float) -> list[str]:
-        if "\n" not in text and self.width(text) <= width + 0.01:
-            return [text]  # most cells: one line, no need to look for break points
-        lines: list[str] = []
-        for para in text.split("\n"):
-            self._wrap_para(para, width, lines)
+        key = (text, width)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            if "\n" not in text and self.width(text) <= width + 0.01:
+                lines = [text]  # most cells: one line, no need to look for break points
+            else:
+                lines = []
+                for para in text.split("\n"):
+                    self._wrap_para(para, width, lines)
+            self._wrapped[key] = lines
         return lines
 
     def _wrap_para(self, para: str, width: float, lines: list[str]) -> None:
@@ -237,6 +252,7 @@ class TextTable(CellHookTable):
         self._text_cells: list[tuple] = []
         super().draw()
         text = self.canv.beginText()
+        writer = _line_writer(self.canv)
         font = color = None
         for block, style, (x, y), (width, height) in self._text_cells:
             lines = block.wrapped_lines
@@ -256,11 +272,10 @@ class TextTable(CellHookTable):
             inner = width - style.leftPadding - style.rightPadding
             for line in lines:
                 if block.align == "LEFT":
-                    text.setTextOrigin(left, baseline)
+                    writer.put(text, left, baseline, line)
                 else:
                     free = inner - b.width(line)
-                    text.setTextOrigin(left + (free / 2 if block.align == "CENTER" else free), baseline)
-                text.textOut(line)
+                    writer.put(text, left + (free / 2 if block.align == "CENTER" else free), baseline, line)
                 baseline -= b.leading
         self.canv.drawText(text)
 
@@ -270,6 +285,14 @@ class TextTable(CellHookTable):
             return False
         self._text_cells.append((cell, style, pos, size))
         return True
+
+
+def _line_writer(canvas: Canvas) -> LineWriter:
+    """The canvas's LineWriter (its cache lives as long as the document)."""
+    writer = getattr(canvas, "_wanlixing_lines", None)
+    if writer is None:
+        writer = canvas._wanlixing_lines = LineWriter(canvas)
+    return writer
 
 
 @dataclass
