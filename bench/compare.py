@@ -34,7 +34,9 @@ ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 def use_app(path: Path) -> None:
     global ROOT
     ROOT = path.resolve()
-    ENV["PYTHONPATH"] = ENV["WLX_APP"] = str(ROOT)
+    ENV["WLX_APP"] = str(ROOT)
+    # The checkout first; a PYTHONPATH already set (e.g. a trial package) stays after it.
+    ENV["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 SEARCH_WORDS = ["专利", "质押", "东南亚", "闽江智能", "高价值专利培育", "示例）", "Xz%"]
 
 
