@@ -59,6 +59,8 @@ def clean_text(value: object) -> str:
     """Text as it should print: no control characters, Windows line ends unified."""
     if value is None:
         return ""
+    if type(value) is str and value.isprintable() and not (value[:1].isspace() or value[-1:].isspace()):
+        return value  # nothing to change (control characters, CR and tab are not printable)
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return _CONTROL.sub("", text).strip()
 
@@ -117,6 +119,7 @@ class LineBreaker:
         # statuses, regions and units thousands of times. The lists returned are shared: never
         # change one.
         self._wrapped: dict[tuple[str, float], list[str]] = {}
+        self._line_widths: dict[str, float] = {}
 
     def width(self, text: str) -> float:
         widths = self._widths
@@ -127,6 +130,13 @@ class LineBreaker:
                 w = widths[ch] = self._font.stringWidth(ch, self.size)
             total += w
         return total
+
+    def line_width(self, line: str) -> float:
+        """``width``, remembered per line (a centred column prints the same lines again and again)."""
+        w = self._line_widths.get(line)
+        if w is None:
+            w = self._line_widths[line] = self.width(line)
+        return w
 
     def wrap(self, text: str, width: float) -> list[str]:
         key = (text, width)
@@ -274,7 +284,7 @@ class TextTable(CellHookTable):
                 if block.align == "LEFT":
                     writer.put(text, left, baseline, line)
                 else:
-                    free = inner - b.width(line)
+                    free = inner - b.line_width(line)
                     writer.put(text, left + (free / 2 if block.align == "CENTER" else free), baseline, line)
                 baseline -= b.leading
         self.canv.drawText(text)
@@ -374,6 +384,7 @@ class PagedTable(Flowable):
         check(src.progress)
         used = src.header_height
         rows: list[tuple[int, list[TextBlock]]] = []
+        heights = [src.header_height]  # given to the table: reportlab would wrap every cell again
         carry, index = self.carry, self.start
         rest: PagedTable | None = None
         while True:
@@ -387,6 +398,7 @@ class PagedTable(Flowable):
             h = src.height(cells)
             if used + h <= avail:
                 rows.append((record, cells))
+                heights.append(h)
                 used += h
                 continue
             # A row that does not fit moves to the next page, unless it is taller
@@ -398,6 +410,7 @@ class PagedTable(Flowable):
                 if src.continued is not None:
                     bottom[0] = src.continued(record)
                 rows.append((record, top))
+                heights.append(src.height(top))
                 rest = PagedTable(src, index, (record, bottom))
             else:
                 rest = PagedTable(src, index, (record, cells))
@@ -406,7 +419,7 @@ class PagedTable(Flowable):
             self._packed = (avail, None, self)  # nothing fits here: try on the next page
             return None, self
         table = TextTable([src.header] + [cells for _record, cells in rows],
-                          colWidths=[c.width for c in src.columns], repeatRows=1)
+                          colWidths=[c.width for c in src.columns], rowHeights=heights, repeatRows=1)
         commands = list(src.base_style)
         for r, (record, _cells) in enumerate(rows, start=1):
             commands += src.row_styles(record, r)
