@@ -399,13 +399,18 @@ def import_sqlite_utils_lean() -> None:
     sqlite_utils.db's optional ``import_module("numpy")`` / ``("pandas")``;
     tests/test_main.py fails if a new sqlite-utils loads them anyway.
     """
-    if "sqlite_utils" in sys.modules:
+    _import_without_numpy("sqlite_utils")
+
+
+def _import_without_numpy(module: str) -> None:
+    """Import ``module`` while numpy and pandas cannot be imported (see import_sqlite_utils_lean)."""
+    if module in sys.modules:
         return
     blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
     for name in blocked:
         sys.modules[name] = None  # type: ignore[assignment]  # makes "import name" raise ImportError
     try:
-        import sqlite_utils  # noqa: F401
+        __import__(module)
     finally:
         for name in blocked:
             if sys.modules.get(name, False) is None:
@@ -429,6 +434,11 @@ def main(argv: list[str] | None = None) -> int:
     from storage import DatabaseError
     from storage.errors import explain_os_error, explain_sqlite_error
 
+    pdf = args.command == "export" and str(args.out).lower().endswith(".pdf")
+    if args.command in ("export", "template", "import") and not pdf:
+        # openpyxl, too, imports numpy when it is installed (0.1-0.3 s), only to accept numpy
+        # numbers in cells, which the app never writes; the build leaves numpy out (wanlixing.spec).
+        _import_without_numpy("openpyxl")
     try:
         start_up(args)
         return commands[args.command](args)

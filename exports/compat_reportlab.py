@@ -14,6 +14,11 @@ reportlab has no public API for three things the PDF exports need:
   It has no rule at all for marks that may not END a line (“（《). :func:`chinese_line_rules`
   adds our marks to that global and wraps ``paragraph.wordSplit`` so that an opening mark left
   at a line's end moves to the next line; process-wide, once.
+- **Writing a line of text once per distinct line.** ``PDFTextObject.textOut`` splits the
+  text into the font's subsets and escapes it on every call (``_formatText``); a 10,000-need
+  list prints the same category, status and region lines thousands of times.
+  :class:`LineWriter` does what ``setTextOrigin`` + ``textOut`` do, with that work cached per
+  distinct line (a character's subset code never changes once assigned, so the cache is exact).
 - **No ASCII85 on top of compression.** ``rl_config.useA85`` is a process-wide setting;
   it is switched off only while one of our documents is built, not at import.
 
@@ -27,7 +32,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Table
 
 
@@ -71,6 +79,50 @@ class DeferredPagesCanvas(Canvas):
             self.finish_page(number, len(pages))
             super().showPage()
         super().save()
+
+
+class LineWriter:
+    """``text.setTextOrigin(x, y); text.textOut(line)`` for the text objects of one canvas, with
+    each distinct line's subset split and escaping done once (see the module note).
+
+    For TrueType (subset) fonts on a bottom-up canvas, which is every font and canvas the exports
+    use; anything else goes through reportlab's own calls. The text cursor (``_x``) is not
+    advanced: every line is placed by its own origin.
+    """
+
+    def __init__(self, canvas: Canvas) -> None:
+        self._canvas = canvas
+        self._doc = canvas._doc
+        self._escape = canvas._escape
+        self._fast = bool(canvas.bottomup)
+        self._pieces: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        self._select: dict[tuple[str, float, float, int], str] = {}
+
+    def put(self, text: PDFTextObject, x: float, y: float, line: str) -> None:
+        name = text._fontname
+        font = pdfmetrics.getFont(name)
+        if not (self._fast and font._dynamicFont):
+            text.setTextOrigin(x, y)
+            text.textOut(line)
+            return
+        code = text._code
+        code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+        text._x0 = text._x = x
+        text._y0 = text._y = y
+        key = (name, line)
+        pieces = self._pieces.get(key)
+        if pieces is None:
+            pieces = self._pieces[key] = [(subset, f"({self._escape(t)}) Tj")
+                                          for subset, t in font.splitString(line, self._doc)]
+        for subset, op in pieces:
+            if subset != text._curSubset:
+                select = (name, text._fontsize, text._leading, subset)
+                if select not in self._select:
+                    self._select[select] = (f"{font.getSubsetInternalName(subset, self._doc)} "
+                                            f"{fp_str(text._fontsize)} Tf {fp_str(text._leading)} TL")
+                code.append(self._select[select])
+                text._curSubset = subset
+            code.append(op)
 
 
 @contextmanager

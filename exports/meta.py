@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import TYPE_CHECKING
 
-from openpyxl.workbook.workbook import Workbook
-
-from exports.xlsx_common import put_value
 from forms.incoming import ExportMeta, MetaRow
 from forms.rules import clean_text
 
 META_SHEET = "_wanlixing_meta"
+if TYPE_CHECKING:  # openpyxl only when a workbook is written: main.py imports MetaError for every command
+    from openpyxl.workbook.workbook import Workbook
+
 MARKER = "wanlixing-meta"
 META_FORMAT = 1
 KEYS = ("form_id", "schema", "app_version", "unit", "city", "district", "year", "exported_at",
@@ -43,6 +44,8 @@ class MetaError(Exception):
 
 def write_meta(wb: Workbook, meta: ExportMeta) -> None:
     """Write the sheet; every cell goes through the text-safe writer, like the visible ones."""
+    from exports.xlsx_common import RowWriter, put_value
+
     ws = wb.create_sheet(META_SHEET)
     ws.sheet_state = "veryHidden"
     rows: list[list[object]] = [[MARKER, META_FORMAT]]
@@ -53,11 +56,13 @@ def write_meta(wb: Workbook, meta: ExportMeta) -> None:
         rows.append([key, value if value is not None else ""])
     rows.append([])
     rows.append(list(ROW_HEADER))
-    for r in meta.records:
-        rows.append([r.sheet, r.row if r.row is not None else "", r.id, r.updated_at, r.digest])
     for n, values in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
             put_value(ws.cell(row=n, column=c), value)
+    if meta.records:  # one row per record: put_value on each cell, written as XML text (fast)
+        out = RowWriter(ws, len(rows) + 1, len(ROW_HEADER))
+        for n, r in enumerate(meta.records, start=len(rows) + 1):
+            out.values(n, [r.sheet, r.row if r.row is not None else "", r.id, r.updated_at, r.digest])
 
 
 def is_uuid(value: object) -> bool:

@@ -38,7 +38,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 
-from exports.compat_reportlab import CellHookTable, DeferredPagesCanvas, chinese_line_rules, without_ascii85
+from exports.compat_reportlab import (
+    CellHookTable,
+    DeferredPagesCanvas,
+    LineWriter,
+    chinese_line_rules,
+    without_ascii85,
+)
 from exports.fonts import FontSet
 from exports.safefile import atomic_path
 from forms import APP_NAME
@@ -53,6 +59,8 @@ def print_text(value: object) -> str:
     """Text as it should print: no control characters, Windows line ends unified."""
     if value is None:
         return ""
+    if type(value) is str and value.isprintable() and not (value[:1].isspace() or value[-1:].isspace()):
+        return value  # nothing to change (control characters, CR and tab are not printable)
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return _CONTROL.sub("", text).strip()
 
@@ -107,6 +115,11 @@ class LineBreaker:
         self.leading = leading or round(size * 1.3, 2)
         self._font = pdfmetrics.getFont(font_name)
         self._widths: dict[str, float] = {}
+        # Each distinct text is wrapped once per width: a long list repeats its categories,
+        # statuses, regions and units thousands of times. The lists returned are shared: never
+        # change one.
+        self._wrapped: dict[tuple[str, float], list[str]] = {}
+        self._line_widths: dict[str, float] = {}
 
     def width(self, text: str) -> float:
         widths = self._widths
@@ -118,12 +131,24 @@ class LineBreaker:
             total += w
         return total
 
+    def line_width(self, line: str) -> float:
+        """``width``, remembered per line (a centred column prints the same lines again and again)."""
+        w = self._line_widths.get(line)
+        if w is None:
+            w = self._line_widths[line] = self.width(line)
+        return w
+
     def wrap(self, text: str, width: float) -> list[str]:
-        if "\n" not in text and self.width(text) <= width + 0.01:
-            return [text]  # most cells: one line, no need to look for break points
-        lines: list[str] = []
-        for para in text.split("\n"):
-            self._wrap_para(para, width, lines)
+        key = (text, width)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            if "\n" not in text and self.width(text) <= width + 0.01:
+                lines = [text]  # most cells: one line, no need to look for break points
+            else:
+                lines = []
+                for para in text.split("\n"):
+                    self._wrap_para(para, width, lines)
+            self._wrapped[key] = lines
         return lines
 
     def _wrap_para(self, para: str, width: float, lines: list[str]) -> None:
@@ -237,6 +262,7 @@ class TextTable(CellHookTable):
         self._text_cells: list[tuple] = []
         super().draw()
         text = self.canv.beginText()
+        writer = _line_writer(self.canv)
         font = color = None
         for block, style, (x, y), (width, height) in self._text_cells:
             lines = block.wrapped_lines
@@ -256,11 +282,10 @@ class TextTable(CellHookTable):
             inner = width - style.leftPadding - style.rightPadding
             for line in lines:
                 if block.align == "LEFT":
-                    text.setTextOrigin(left, baseline)
+                    writer.put(text, left, baseline, line)
                 else:
-                    free = inner - b.width(line)
-                    text.setTextOrigin(left + (free / 2 if block.align == "CENTER" else free), baseline)
-                text.textOut(line)
+                    free = inner - b.line_width(line)
+                    writer.put(text, left + (free / 2 if block.align == "CENTER" else free), baseline, line)
                 baseline -= b.leading
         self.canv.drawText(text)
 
@@ -270,6 +295,14 @@ class TextTable(CellHookTable):
             return False
         self._text_cells.append((cell, style, pos, size))
         return True
+
+
+def _line_writer(canvas: Canvas) -> LineWriter:
+    """The canvas's LineWriter (its cache lives as long as the document)."""
+    writer = getattr(canvas, "_wanlixing_lines", None)
+    if writer is None:
+        writer = canvas._wanlixing_lines = LineWriter(canvas)
+    return writer
 
 
 @dataclass
@@ -353,6 +386,7 @@ class PagedTable(Flowable):
         check(src.progress)
         used = src.header_height
         rows: list[tuple[int, list[TextBlock]]] = []
+        heights = [src.header_height]  # given to the table: reportlab would wrap every cell again
         carry, index = self.carry, self.start
         rest: PagedTable | None = None
         while True:
@@ -366,6 +400,7 @@ class PagedTable(Flowable):
             h = src.height(cells)
             if used + h <= avail:
                 rows.append((record, cells))
+                heights.append(h)
                 used += h
                 continue
             # A row that does not fit moves to the next page, unless it is taller
@@ -377,6 +412,7 @@ class PagedTable(Flowable):
                 if src.continued is not None:
                     bottom[0] = src.continued(record)
                 rows.append((record, top))
+                heights.append(src.height(top))
                 rest = PagedTable(src, index, (record, bottom))
             else:
                 rest = PagedTable(src, index, (record, cells))
@@ -385,7 +421,7 @@ class PagedTable(Flowable):
             self._packed = (avail, None, self)  # nothing fits here: try on the next page
             return None, self
         table = TextTable([src.header] + [cells for _record, cells in rows],
-                          colWidths=[c.width for c in src.columns], repeatRows=1)
+                          colWidths=[c.width for c in src.columns], rowHeights=heights, repeatRows=1)
         commands = list(src.base_style)
         for r, (record, _cells) in enumerate(rows, start=1):
             commands += src.row_styles(record, r)

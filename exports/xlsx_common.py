@@ -20,12 +20,20 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exports.compat_openpyxl import set_style_array, style_array, with_number_format
+from exports.compat_openpyxl import (
+    RawRows,
+    set_style_array,
+    style_array,
+    style_id,
+    with_number_format,
+    with_quote_prefix,
+)
 from exports.safefile import atomic_path
 from forms import APP_NAME, APP_VERSION
 from forms.fields import Field, Kind
@@ -86,6 +94,10 @@ MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 
 def safe_text(value: object, multiline: bool = False) -> str:
     """Text as it may go into a cell: no control or XML-illegal characters, not too long."""
+    if type(value) is str and value.isprintable() and not (value[:1].isspace() or value[-1:].isspace()):
+        # Nothing to clean (control characters, surrogates and non-characters are not printable;
+        # the only printable space is " "): the common case, without the regular expressions.
+        return value[:MAX_CELL_CHARS]
     text = clean_text(value, multiline=multiline)
     text = _XML_BAD.sub("", text)
     return text[:MAX_CELL_CHARS]
@@ -133,6 +145,71 @@ def mark_invalid(cell, problem: str) -> None:
     comment = Comment(safe_text(f"请修改：{problem}", multiline=True), "万里行填报助手")
     comment.width, comment.height = 240, 90
     cell.comment = comment
+
+
+class RowWriter:
+    """The data rows of a big sheet, written as XML text instead of openpyxl cells.
+
+    The cells are the ones :func:`put_value` / :func:`put_text` make (a text is always a string
+    cell, never a formula, and gets the quote prefix when it looks like one), with a style id
+    from :meth:`Styles.id`; openpyxl splices the rows into the sheet when the workbook is saved
+    (``compat_openpyxl.RawRows``). Rows go in order, from ``first_row`` down, below every cell
+    the sheet has the ordinary way. A 10,000-need list builds in a fraction of the time.
+    """
+
+    def __init__(self, ws: Worksheet, first_row: int, ncols: int) -> None:
+        self.wb = ws.parent
+        self.raw = RawRows(ws, first_row)
+        self.ncols = ncols
+        self.letters = [get_column_letter(i) for i in range(1, ncols + 1)]
+        self._quoted: dict[int, int] = {}
+
+    def cell(self, col: int, row: int, value: object, style: int = 0, multiline: bool = False
+             ) -> tuple[str, object]:
+        """The XML of one cell (``col`` 1-based) and the value it holds (None, a number or the text)."""
+        ref = f"{self.letters[col - 1]}{row}"
+        s = f' s="{style}"' if style else ""
+        if value is None or isinstance(value, (bool, int, float)):
+            if isinstance(value, float) and not math.isfinite(value):
+                value = None
+            if value is None:
+                return (f'<c r="{ref}"{s}/>' if style else ""), None
+            if isinstance(value, bool):
+                return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>', value
+            return f'<c r="{ref}"{s} t="n"><v>{value!r}</v></c>', value
+        if isinstance(value, (dt.date, dt.datetime, dt.time)):
+            raise TypeError("RowWriter writes text and numbers; put dates in ordinary cells")
+        text = safe_text(value, multiline)
+        if not text:
+            return (f'<c r="{ref}"{s}/>' if style else ""), None
+        if _looks_active(text):
+            style = self.quoted(style)
+            s = f' s="{style}"'
+        body = text
+        if "&" in body or "<" in body or ">" in body:
+            body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{body}</t></is></c>', text
+
+    def quoted(self, style: int) -> int:
+        """The id of ``style`` with the quote prefix (what ``put_text`` sets on an active-looking text)."""
+        if style not in self._quoted:
+            self._quoted[style] = style_id(self.wb, with_quote_prefix(self.wb._cell_styles[style]))
+        return self._quoted[style]
+
+    def add(self, row: int, cells: Sequence[str], height: float | None = None) -> None:
+        """Append row ``row`` made of the ``cell`` XML pieces, with a fixed height in points."""
+        ht = f' ht="{height:g}" customHeight="1"' if height is not None else ""
+        self.raw.add(row, f'<row r="{row}"{ht}>{"".join(cells)}</row>', self.ncols)
+
+    def values(self, row: int, values: Sequence[object]) -> None:
+        """Append a row of unstyled values (``put_value`` on each)."""
+        self.add(row, [self.cell(c, row, v)[0] for c, v in enumerate(values, start=1)])
+
+    def comment(self, col: int, row: int, problem: str) -> None:
+        """What :func:`mark_invalid` does, for a cell of these rows."""
+        self.raw.comment(f"{self.letters[col - 1]}{row}", "万里行填报助手",
+                         safe_text(f"请修改：{problem}", multiline=True), 240, 90)
 
 
 def strip_flag_mark(text: str) -> str:
@@ -252,6 +329,8 @@ class Styles:
         # The registered style's index array, copied into each cell by ``apply``.
         self._arrays = {style.name: style_array(style) for style in styles}
         self._text_arrays = {name: with_number_format(a, TEXT_FORMAT_ID) for name, a in self._arrays.items()}
+        self._wb = wb
+        self._ids: dict[tuple[str, bool], int] = {}
 
     def apply(self, cell, name: str, text: bool = False) -> None:
         """Same as ``cell.style = name``, several times faster in a 100,000-cell loop.
@@ -261,6 +340,13 @@ class Styles:
         ``text`` gives the cell the Text number format (a column of identifiers).
         """
         set_style_array(cell, (self._text_arrays if text else self._arrays)[name])
+
+    def id(self, name: str, text: bool = False) -> int:
+        """The style id a ``RowWriter`` cell gives for what ``apply(cell, name, text)`` sets."""
+        key = (name, text)
+        if key not in self._ids:
+            self._ids[key] = style_id(self._wb, (self._text_arrays if text else self._arrays)[name])
+        return self._ids[key]
 
     TITLE = "万里行标题"
     SUBTITLE = "万里行小标题"

@@ -172,6 +172,9 @@ class NeedsSheet:
         self.block = block_span(self.cols, styles.body_size)  # the header block's and the note's
         self.index = {c.key: i + 1 for i, c in enumerate(self.cols)}
         self.next_row = FIRST_DATA_ROW
+        self._writer: xc.RowWriter | None = None  # the data rows, once the first is written
+        self._invalid: dict[bool, int] = {}
+        self._style_rows: dict[str | None, list[int]] = {}
         for i, c in enumerate(self.cols, start=1):
             ws.column_dimensions[get_column_letter(i)].width = round(c.width, 1)
 
@@ -233,47 +236,71 @@ class NeedsSheet:
 
         ``found`` maps a field to its problem (a draft exported anyway): that cell is boxed in red
         and carries a comment saying what to correct; the value itself is written unchanged.
+        The rows are XML text (``xlsx_common.RowWriter``): the same cells, styles and rules as
+        ``put_value``/``put_text``, without an openpyxl cell each.
         """
         found = found or {}
-        ws = self.ws
+        out = self._rows()
         r = self.next_row
         level = _LEVEL_NAMES.get(xc.strip_flag_mark(str(row.get("coord_level") or "")))
+        styles = self._row_styles(level)
+        cells: list[str] = []
         lines = 1
         for i, c in enumerate(self.cols, start=1):
-            cell = ws.cell(row=r, column=i)
             f = c.field
-            centered = c.key == "seq" or (f is not None and f.is_choice)
-            # Style first: put_text may add the quote prefix to the cell's style.
-            if c.key in found:
-                style = xc.Styles.INVALID
-            elif level is None:
-                style = xc.Styles.CENTER if centered else xc.Styles.TEXT
-            elif c.key == "coord_level":
-                style = xc.Styles.flagged("标注", level)
-            else:
-                style = xc.Styles.flagged("居中" if centered else "正文", level)
-            self.styles.apply(cell, style, text=c.identifier)
+            style = self._invalid[c.identifier] if c.key in found else styles[i - 1]
+            multiline = False
             if c.key == "seq":
-                xc.put_value(cell, number)
+                value: object = number
             elif c.key == "region":
-                xc.put_text(cell, region_label(row.get("city"), row.get("district")))
+                value = region_label(row.get("city"), row.get("district"))
             elif c.key == "unit":
-                xc.put_text(cell, row.get("unit"))
+                value = row.get("unit")
+                value = value if value is None or isinstance(value, str) else str(value)
             elif f is not None and f.is_number and isinstance(row.get(f.key), int):
-                xc.put_value(cell, row[f.key])
+                value = row[f.key]
             elif c.key == "coord_level" and level:
-                xc.put_text(cell, xc.FLAG_MARK + xc.strip_flag_mark(str(row.get("coord_level"))))
+                value = xc.FLAG_MARK + xc.strip_flag_mark(str(row.get("coord_level")))
             else:
-                xc.put_text(cell, row.get(c.key), multiline=f is not None and f.kind == Kind.LONGTEXT)
+                value = row.get(c.key)
+                if value is not None and not isinstance(value, str):
+                    value = str(value)  # put_text: anything else is written as its text
+                multiline = f is not None and f.kind == Kind.LONGTEXT
+            xml, written = out.cell(i, r, value, style, multiline)
+            cells.append(xml)
             if c.key in found:
-                xc.mark_invalid(cell, found[c.key])
-            if isinstance(cell.value, str):
-                lines = max(lines, xc.line_count(cell.value, c.width))
+                out.comment(i, r, found[c.key])
+            if isinstance(written, str):
+                lines = max(lines, xc.line_count(written, c.width))
         # No application fits wrapped rows reliably on opening (LibreOffice
         # does not at all), so the height is set from an estimate.
-        ws.row_dimensions[r].height = self.row_height(lines)
+        out.add(r, cells, self.row_height(lines))
         self.next_row += 1
         return r
+
+    def _rows(self) -> xc.RowWriter:
+        if self._writer is None:
+            self._writer = xc.RowWriter(self.ws, self.next_row, self.ncols)
+            s = self.styles
+            self._invalid = {text: s.id(xc.Styles.INVALID, text) for text in (False, True)}
+        return self._writer
+
+    def _row_styles(self, level: str | None) -> list[int]:
+        """The style id of each column for a row of this coordination level (None: not flagged)."""
+        if level not in self._style_rows:
+            ids = []
+            for c in self.cols:
+                f = c.field
+                centered = c.key == "seq" or (f is not None and f.is_choice)
+                if level is None:
+                    name = xc.Styles.CENTER if centered else xc.Styles.TEXT
+                elif c.key == "coord_level":
+                    name = xc.Styles.flagged("标注", level)
+                else:
+                    name = xc.Styles.flagged("居中" if centered else "正文", level)
+                ids.append(self.styles.id(name, text=c.identifier))
+            self._style_rows[level] = ids
+        return self._style_rows[level]
 
     @staticmethod
     def row_height(lines: int) -> float:
@@ -307,7 +334,7 @@ class NeedsSheet:
             if c.identifier:
                 self.ws.column_dimensions[get_column_letter(self.index[c.key])].number_format = xc.TEXT_FORMAT
         name_col = self.index["subject_name"]
-        ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=name_col + 1).coordinate
+        ws.freeze_panes = f"{get_column_letter(name_col + 1)}{FIRST_DATA_ROW}"  # no cell: rows are RowWriter's
         xc.setup_page(ws, landscape=True, title_rows=f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}", annex=ANNEX)
         apply_fit(ws, self.fit)
 

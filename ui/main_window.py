@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from forms import APP_NAME
 from storage import Store
 from storage.ops import OpChanges
 from ui import strings
-from ui.cases_page import CasesPage
-from ui.consolidation_page import ConsolidationPage
 from ui.needs_page import NeedsPage
-from ui.qt import QAction, QKeySequence, QLabel, QMainWindow, QMessageBox, QTabWidget
+from ui.qt import QAction, QKeySequence, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 from ui.undo import EditHistory
+
+if TYPE_CHECKING:
+    from ui.cases_page import CasesPage
+    from ui.consolidation_page import ConsolidationPage
+
+# The tabs after the first are built when first shown or used (start-up time: issue 9).
+CASES_TAB, CONSOLIDATION_TAB = 1, 2
 
 
 class MainWindow(QMainWindow):
@@ -25,22 +32,16 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self.tabs = QTabWidget()
         self.needs_page = NeedsPage(store, self.undo)
-        self.cases_page = CasesPage(store, self.undo)
-        self.consolidation_page = ConsolidationPage(store, self.undo)
+        self._cases_page: CasesPage | None = None
+        self._consolidation_page: ConsolidationPage | None = None
+        self._bulk_changed = False  # an import or restore before 汇总 was built: it refreshes when it is
         self.tabs.addTab(self.needs_page, strings.TAB_NEEDS)
-        self.tabs.addTab(self.cases_page, strings.TAB_CASES)
-        self.tabs.addTab(self.consolidation_page, strings.TAB_CONSOLIDATION)
+        self.tabs.addTab(QWidget(), strings.TAB_CASES)  # placeholders until built (cases_page, ...)
+        self.tabs.addTab(QWidget(), strings.TAB_CONSOLIDATION)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
-        c = self.consolidation_page
-        self.cases_page.export_recommended.clicked.connect(self._export_recommended)
-        c.export_requested.connect(lambda ext, ids: self._export("needs", ext, consolidated=True, ids=ids))
-        c.import_files.connect(lambda: self._import(folder=False))
         self.needs_page.import_requested.connect(lambda: self._import(folder=False))
-        c.import_folder.connect(lambda: self._import(folder=True))
-        c.show_history.connect(self.open_history)
-        for page in (self.needs_page, self.cases_page, self.consolidation_page):
-            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.needs_page.message.connect(self._show_message)
         self.unit_label = QLabel()
         self.statusBar().addPermanentWidget(self.unit_label)
         self.saved_label = QLabel(strings.SAVED_NOTE)
@@ -48,10 +49,61 @@ class MainWindow(QMainWindow):
         self._update_unit()
         self._build_menus()
 
+    @property
+    def cases_page(self) -> CasesPage:
+        """附件2, built the first time it is shown or used."""
+        if self._cases_page is None:
+            from ui.cases_page import CasesPage
+
+            page = self._cases_page = CasesPage(self.store, self.undo)
+            page.export_recommended.clicked.connect(self._export_recommended)
+            page.message.connect(self._show_message)
+            self._place(CASES_TAB, page)
+        return self._cases_page
+
+    @property
+    def consolidation_page(self) -> ConsolidationPage:
+        """汇总, built the first time it is shown or used."""
+        if self._consolidation_page is None:
+            from ui.consolidation_page import ConsolidationPage
+
+            c = self._consolidation_page = ConsolidationPage(self.store, self.undo)
+            c.export_requested.connect(lambda ext, ids: self._export("needs", ext, consolidated=True, ids=ids))
+            c.import_files.connect(lambda: self._import(folder=False))
+            c.import_folder.connect(lambda: self._import(folder=True))
+            c.show_history.connect(self.open_history)
+            c.message.connect(self._show_message)
+            self._place(CONSOLIDATION_TAB, c)
+            if self._bulk_changed:  # what _on_changes would have done, had the page existed
+                c.refresh()
+        return self._consolidation_page
+
+    def _place(self, index: int, page: QWidget) -> None:
+        """Put a page built late where its placeholder tab is, keeping the current tab."""
+        current = self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # the tab is not changing, only its widget
+        placeholder = self.tabs.widget(index)
+        text = self.tabs.tabText(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, page, text)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        placeholder.deleteLater()
+
+    def _flush_case(self) -> None:
+        """Typing in the case form not yet autosaved goes to the database (if the form exists)."""
+        if self._cases_page is not None:
+            self._cases_page.editor.flush()
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
     def _tab_changed(self, index: int) -> None:
-        self.cases_page.editor.flush()
+        self._flush_case()
+        if index == CASES_TAB:
+            self.cases_page  # noqa: B018 (built on first show)
         # The consolidated figures cost a full pass over the needs: computed when looked at.
-        if self.tabs.widget(index) is self.consolidation_page:
+        if index == CONSOLIDATION_TAB:
             self.consolidation_page.refresh()
 
     def _on_changes(self, changes: OpChanges) -> None:
@@ -62,8 +114,11 @@ class MainWindow(QMainWindow):
             self._update_unit()
         # The consolidated figures cost a full pass: recomputed for an edit only while shown, and
         # at once after bulk changes (imports, the recycle bin), which touch both tables.
-        if changes.rows and (self.tabs.currentWidget() is self.consolidation_page or len(changes.tables) > 1):
-            self.consolidation_page.refresh()
+        page = self._consolidation_page
+        if page is None:  # not built yet: computes its figures when it is
+            self._bulk_changed = self._bulk_changed or bool(changes.rows and len(changes.tables) > 1)
+        elif changes.rows and (self.tabs.currentWidget() is page or len(changes.tables) > 1):
+            page.refresh()
 
     def _edit_failed(self, text: str) -> None:
         # Never leave "all saved" on screen next to a failed edit.
@@ -73,17 +128,17 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, APP_NAME, text)
 
     def undo_edit(self) -> None:
-        self.cases_page.editor.flush()  # typing not yet autosaved is part of what 撤销 takes back
+        self._flush_case()  # typing not yet autosaved is part of what 撤销 takes back
         self.undo.undo()
 
     def redo_edit(self) -> None:
-        self.cases_page.editor.flush()
+        self._flush_case()
         self.undo.redo()
 
     def _export(self, form_id: str, ext: str, **kwargs) -> None:
         from ui import export_actions as ex
 
-        ex.export(self, self.store, form_id, ext, before=self.cases_page.editor.flush,
+        ex.export(self, self.store, form_id, ext, before=self._flush_case,
                   on_fix=lambda: self._show_what_to_fix(form_id, kwargs.get("consolidated", False)), **kwargs)
 
     def _show_what_to_fix(self, form_id: str, consolidated: bool) -> None:
@@ -103,7 +158,7 @@ class MainWindow(QMainWindow):
     def _import(self, folder: bool) -> None:
         from ui.import_dialog import start_import
 
-        self.cases_page.editor.flush()
+        self._flush_case()
         start_import(self, self.store, folder, self.reload_all)
 
     def reload_all(self) -> None:
@@ -231,7 +286,7 @@ class MainWindow(QMainWindow):
     def edit_profile(self) -> None:
         from ui.profile_dialog import ProfileDialog
 
-        self.cases_page.editor.flush()
+        self._flush_case()
         if ProfileDialog(self.store, parent=self).exec():
             # The profile's unit is copied onto the records entered here.
             self.undo.notify(OpChanges(frozenset({"needs", "cases"}), profile=True))
@@ -239,13 +294,13 @@ class MainWindow(QMainWindow):
     def edit_choices(self) -> None:
         from ui.choices_dialog import ChoicesDialog
 
-        self.cases_page.editor.flush()
+        self._flush_case()
         ChoicesDialog(self.undo, self).exec()  # it announces its changes through the history
 
     def open_recycle(self) -> None:
         from ui.recycle_dialog import RecycleDialog
 
-        self.cases_page.editor.flush()
+        self._flush_case()
         dialog = RecycleDialog(self.store, self)
         dialog.exec()
         if dialog.restored:
@@ -264,8 +319,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         # Edits are already in SQLite; only the case form may hold <0.4 s of typing.
-        self.cases_page.editor.flush()
+        self._flush_case()
         # A search typed just before closing must not run after the database is closed.
-        for page in (self.needs_page, self.consolidation_page.needs):
+        pages = [self.needs_page]
+        if self._consolidation_page is not None:
+            pages.append(self._consolidation_page.needs)
+        for page in pages:
             page.cancel_pending_search()
         super().closeEvent(event)

@@ -70,3 +70,46 @@ def test_a_text_array_gives_the_cell_the_text_format(tmp_path):
     wb.save(tmp_path / "t.xlsx")
     ws = load_workbook(tmp_path / "t.xlsx").active
     assert ws["A1"].number_format == "@" and ws["A2"].number_format == "General"
+
+
+def test_raw_rows_are_spliced_into_the_sheet(tmp_path):
+    """compat_openpyxl.RawRows (through xlsx_common.RowWriter): the rows, their styles,
+    heights and comments read back as if written cell by cell; text never becomes a formula."""
+    from openpyxl import Workbook, load_workbook
+
+    from exports import xlsx_common as xc
+
+    wb = Workbook()
+    ws = wb.active
+    styles = xc.Styles(wb)
+    xc.put_text(ws.cell(row=1, column=1), "表头")
+    rows = xc.RowWriter(ws, 2, 3)
+    body = styles.id(xc.Styles.TEXT)
+    cells = [rows.cell(1, 2, 7, body)[0], rows.cell(2, 2, "=1+1", body)[0], rows.cell(3, 2, "a<b & c", body)[0]]
+    rows.add(2, cells, 33.5)
+    rows.comment(3, 2, "太长")
+    rows.values(3, [None, True, "-x"])
+    wb.save(tmp_path / "r.xlsx")
+    again = load_workbook(tmp_path / "r.xlsx").active
+    assert again.dimensions == "A1:C3"
+    assert [c.value for c in again[2]] == [7, "=1+1", "a<b & c"]
+    assert again["B2"].data_type == "s" and again["B2"].quotePrefix and not again["C2"].quotePrefix
+    assert again["A2"].style == "万里行正文" and again["B2"].style == "万里行正文"
+    assert again.row_dimensions[2].height == 33.5
+    assert again["C2"].comment.text == "请修改：太长"
+    assert [c.value for c in again[3]] == [None, True, "-x"] and again["C3"].quotePrefix
+
+
+def test_a_cell_among_raw_rows_is_refused(tmp_path):
+    import pytest
+    from openpyxl import Workbook
+
+    from exports import xlsx_common as xc
+
+    wb = Workbook()
+    ws = wb.active
+    rows = xc.RowWriter(ws, 1, 1)
+    rows.values(1, ["x"])
+    ws["A5"] = "late"
+    with pytest.raises(ValueError, match="raw rows"):
+        wb.save(tmp_path / "bad.xlsx")

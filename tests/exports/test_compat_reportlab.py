@@ -105,3 +105,30 @@ def test_chinese_line_rules_reach_reportlabs_wrapping():
     assert getattr(paragraph.wordSplit, "_wanlixing", False)
     lines = paragraph.wordSplit("一二三四“五六", [40], "Helvetica", 10)  # 4 wide chars per line
     assert [text for _extra, text in lines][0][-1] != "“"
+
+
+def test_line_writer_writes_what_set_text_origin_and_text_out_write(tmp_path):
+    """LineWriter caches each distinct line's subset split: the page content is the same operators."""
+    from exports.compat_reportlab import LineWriter
+    from exports.fonts import register_fonts
+
+    fonts = register_fonts()
+    lines = ["需求清单（汇总）", "a<b & (c) \\ 专利", "需求清单（汇总）", "", "第二字体"]
+    codes = []
+    for fast in (False, True):
+        canvas = Canvas(str(tmp_path / f"l{fast}.pdf"), pagesize=A4)
+        writer = LineWriter(canvas)
+        text = canvas.beginText()
+        for i, line in enumerate(lines):
+            text.setFont(fonts.body if i < 4 else fonts.heading, 10, 13)
+            if fast:
+                writer.put(text, 10.5, 700 - 13 * i, line)
+            else:
+                text.setTextOrigin(10.5, 700 - 13 * i)
+                text.textOut(line)
+        codes.append(" ".join(" ".join(text._code).split()))
+        canvas.drawText(text)
+        canvas.save()
+    assert codes[0] == codes[1]
+    printed = "".join(run_tool("pdftotext", str(tmp_path / "lTrue.pdf"), "-").split())
+    assert printed == "".join("".join(lines).split())
