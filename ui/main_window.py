@@ -180,14 +180,14 @@ class MainWindow(QMainWindow):
     def _export_recommended(self) -> None:
         ids = self.cases_page.recommended_ids()
         if not ids:
-            QMessageBox.information(self, APP_NAME, "还没有标记为“推荐”的案例。请先选中案例，点击“标记推荐”。")
+            QMessageBox.information(self, APP_NAME, strings.NO_RECOMMENDED)
             return
         box = QMessageBox(self)
-        box.setWindowTitle("导出推荐案例")
-        box.setText(f"将导出 {len(ids)} 个推荐案例。请选择格式：")
+        box.setWindowTitle(strings.EXPORT_RECOMMENDED)
+        box.setText(strings.EXPORT_RECOMMENDED_ASK.format(n=len(ids)))
         xlsx = box.addButton("Excel", QMessageBox.ButtonRole.AcceptRole)
         pdf = box.addButton("PDF", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.addButton(strings.CANCEL, QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() in (xlsx, pdf):
             self._export("cases", "xlsx" if box.clickedButton() is xlsx else "pdf", ids=ids)
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
 
     def _update_unit(self) -> None:
         p = self.store.profile()
-        self.unit_label.setText(f"{p.get('year') or ''}年度 · {p.get('unit') or '未设置填报单位'}")
+        self.unit_label.setText(strings.UNIT_LINE.format(year=p.get("year") or "", unit=p.get("unit") or strings.NO_UNIT))
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -213,31 +213,31 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu(strings.MENU_FILE)
-        self._action(file_menu, "导出需求清单（Excel）…", lambda: self._export("needs", "xlsx"))
-        self._action(file_menu, "导出需求清单（PDF）…", lambda: self._export("needs", "pdf"))
-        self._action(file_menu, "导出需求清单汇总（Excel）…",
+        self._action(file_menu, strings.MENU_EXPORT_NEEDS_XLSX, lambda: self._export("needs", "xlsx"))
+        self._action(file_menu, strings.MENU_EXPORT_NEEDS_PDF, lambda: self._export("needs", "pdf"))
+        self._action(file_menu, strings.MENU_EXPORT_CONSOLIDATED_XLSX,
                      lambda: self._export("needs", "xlsx", consolidated=True))
-        self._action(file_menu, "导出需求清单汇总（PDF）…",
+        self._action(file_menu, strings.MENU_EXPORT_CONSOLIDATED_PDF,
                      lambda: self._export("needs", "pdf", consolidated=True))
-        self._action(file_menu, "导出需求办理进展（Excel）…",
+        self._action(file_menu, strings.MENU_EXPORT_PROGRESS_XLSX,
                      lambda: self._export("needs", "xlsx", progress_report=True))
-        self._action(file_menu, "导出需求办理进展（PDF）…",
+        self._action(file_menu, strings.MENU_EXPORT_PROGRESS_PDF,
                      lambda: self._export("needs", "pdf", progress_report=True))
         file_menu.addSeparator()
-        self._action(file_menu, "导出全部案例（Excel）…",
+        self._action(file_menu, strings.MENU_EXPORT_CASES_XLSX,
                      lambda: self._export("cases", "xlsx"))
-        self._action(file_menu, "导出全部案例（PDF）…",
+        self._action(file_menu, strings.MENU_EXPORT_CASES_PDF,
                      lambda: self._export("cases", "pdf"))
-        self._action(file_menu, "导出当前案例（PDF）…", self._export_current_case)
+        self._action(file_menu, strings.MENU_EXPORT_CASE_PDF, self._export_current_case)
         file_menu.addSeparator()
         self._action(file_menu, strings.PRINT_ACTION, lambda: self.print_current(), QKeySequence.StandardKey.Print)
         file_menu.addSeparator()
-        self._action(file_menu, "导入同事的文件…", lambda: self._import(folder=False), QKeySequence("Ctrl+I"))
-        self._action(file_menu, "导入整个文件夹…", lambda: self._import(folder=True))
-        self._action(file_menu, "导入记录与撤销…", self.open_history)
+        self._action(file_menu, strings.MENU_IMPORT_FILES, lambda: self._import(folder=False), QKeySequence("Ctrl+I"))
+        self._action(file_menu, strings.MENU_IMPORT_FOLDER, lambda: self._import(folder=True))
+        self._action(file_menu, strings.MENU_IMPORT_HISTORY, self.open_history)
         file_menu.addSeparator()
-        self._action(file_menu, "生成需求清单空白模板…", lambda: ex.save_template(self, self.store, "needs"))
-        self._action(file_menu, "生成案例推荐表空白模板…", lambda: ex.save_template(self, self.store, "cases"))
+        self._action(file_menu, strings.MENU_TEMPLATE_NEEDS, lambda: ex.save_template(self, self.store, "needs"))
+        self._action(file_menu, strings.MENU_TEMPLATE_CASES, lambda: ex.save_template(self, self.store, "cases"))
         file_menu.addSeparator()
         self._action(file_menu, strings.OPEN_OTHER_DB, lambda: db.open_other_database(self))
         self._action(file_menu, strings.BACKUP_DB, lambda: db.backup_database(self))
@@ -260,10 +260,10 @@ class MainWindow(QMainWindow):
 
         settings = bar.addMenu(strings.MENU_SETTINGS)
         self._action(settings, strings.PROFILE_TITLE + "…", self.edit_profile)
-        self._action(settings, "选项管理…", self.edit_choices)
+        self._action(settings, strings.MENU_CHOICES, self.edit_choices)
 
         help_menu = bar.addMenu(strings.MENU_HELP)
-        self._action(help_menu, "使用说明…", self.open_guide, QKeySequence.StandardKey.HelpContents)
+        self._action(help_menu, strings.MENU_GUIDE, self.open_guide, QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, strings.ABOUT, self.about)
 
     def print_current(self, show=None) -> None:
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
     def _export_current_case(self) -> None:
         case_id = self.cases_page.editor.case_id
         if not case_id:
-            QMessageBox.information(self, APP_NAME, "请先在“附件2 优秀案例”中选择一个案例。")
+            QMessageBox.information(self, APP_NAME, strings.PICK_A_CASE)
             return
         self._export("cases", "pdf", ids=[case_id])
 

@@ -306,6 +306,30 @@ UNDO_IMPORT_CONFIRM = "撤销“{file}”的这次导入吗？它新增的记录
 # ui/import_conflicts.py
 CONFLICT_DELETED_REASON = "本地已删除"  # how storage/merge.py's reason begins when the local record was deleted
 
+# The main window's menus and messages (ui/main_window.py)
+MENU_EXPORT_NEEDS_XLSX = "导出需求清单（Excel）…"
+MENU_EXPORT_NEEDS_PDF = "导出需求清单（PDF）…"
+MENU_EXPORT_CONSOLIDATED_XLSX = "导出需求清单汇总（Excel）…"
+MENU_EXPORT_CONSOLIDATED_PDF = "导出需求清单汇总（PDF）…"
+MENU_EXPORT_PROGRESS_XLSX = "导出需求办理进展（Excel）…"
+MENU_EXPORT_PROGRESS_PDF = "导出需求办理进展（PDF）…"
+MENU_EXPORT_CASES_XLSX = "导出全部案例（Excel）…"
+MENU_EXPORT_CASES_PDF = "导出全部案例（PDF）…"
+MENU_EXPORT_CASE_PDF = "导出当前案例（PDF）…"
+MENU_IMPORT_FILES = "导入同事的文件…"
+MENU_IMPORT_FOLDER = "导入整个文件夹…"
+MENU_IMPORT_HISTORY = "导入记录与撤销…"
+MENU_TEMPLATE_NEEDS = "生成需求清单空白模板…"
+MENU_TEMPLATE_CASES = "生成案例推荐表空白模板…"
+MENU_CHOICES = "选项管理…"
+MENU_GUIDE = "使用说明…"
+NO_RECOMMENDED = "还没有标记为“推荐”的案例。请先选中案例，点击“标记推荐”。"
+EXPORT_RECOMMENDED = "导出推荐案例"
+EXPORT_RECOMMENDED_ASK = "将导出 {n} 个推荐案例。请选择格式："
+UNIT_LINE = "{year}年度 · {unit}"
+NO_UNIT = "未设置填报单位"
+PICK_A_CASE = "请先在“附件2 优秀案例”中选择一个案例。"
+
 # ---- Import preview and 来源 (ui/import_dialog.py, ui/import_files.py, ui/import_conflicts.py,
 # ui/consolidation_page.py) ----
 PREVIEW_TITLE = "导入预览（尚未写入）"
