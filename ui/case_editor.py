@@ -48,7 +48,7 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 def line_height(metrics: QFontMetrics) -> int:
     """The height one line of wrapped text takes (a little more than ``lineSpacing``)."""
-    return metrics.boundingRect(QRect(0, 0, 1000, 1000), int(Qt.TextFlag.TextWordWrap), "国").height()
+    return metrics.boundingRect(QRect(0, 0, 1000, 1000), int(Qt.TextFlag.TextWordWrap), strings.LINE_SAMPLE).height()
 
 
 def fit_lines(text: str, metrics: QFontMetrics, width: int, lines: int) -> str:
@@ -167,7 +167,7 @@ class CaseEditor(QWidget):
         case_id = self.case_id
         self._writing = True
         try:
-            result = self.history.run(lambda ops: ops.set_values("cases", {case_id: pending}, "编辑案例",
+            result = self.history.run(lambda ops: ops.set_values("cases", {case_id: pending}, strings.EDIT_CASE,
                                                                  merge=True))
         finally:
             self._writing = False
@@ -224,7 +224,7 @@ class CaseEditor(QWidget):
         else:
             text = strings.CONTENT_COUNT.format(used=used, limit=CONTENT_LIMIT)
             self.counter.setStyleSheet("color: #555;")
-        self.counter.setText(text + "（背景情况·主要做法·取得成效·经验启示）")
+        self.counter.setText(text + strings.CONTENT_SECTIONS)
         over = used > CONTENT_LIMIT
         for key, label in self.section_counters.items():
             own = len(str(self._record.get(key) or ""))
@@ -246,7 +246,7 @@ class CaseEditor(QWidget):
     def choose_images(self) -> None:
         if not self.case_id:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self, strings.ADD_IMAGE, "", "图片 (*.png *.jpg *.jpeg)")
+        paths, _ = QFileDialog.getOpenFileNames(self, strings.ADD_IMAGE, "", strings.IMAGE_FILTER)
         for path in paths:
             self.add_image(Path(path))
 

@@ -25,9 +25,9 @@ from ui.qt import (
 from ui.record_model import RecordModel
 from ui.undo import EditHistory
 
-RECOMMEND = {1: "推荐", 0: "不推荐", None: ""}
-RECOMMENDED = Field("recommended", "推荐意见", width=8)
-UNIT = Field("unit", "报送单位", width=20)
+RECOMMEND = {1: strings.RECOMMENDED, 0: strings.NOT_RECOMMENDED, None: ""}
+RECOMMENDED = Field("recommended", strings.COLUMN_RECOMMENDATION, width=8)
+UNIT = Field("unit", strings.COLUMN_REPORTING_UNIT, width=20)
 # 推荐意见 right after the name: what a supervisor picks by, visible without scrolling.
 LIST_COLUMNS = (CASES.field("name"), RECOMMENDED, CASES.field("recommender"), CASES.field("category"), UNIT)
 
@@ -51,11 +51,11 @@ class CasesPage(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(delete)
         buttons.addStretch()
-        for text, value in (("标记推荐", 1), ("标记不推荐", 0)):
-            button = QPushButton(text)
+        for value in (1, 0):
+            button = QPushButton(strings.MARK.format(mark=RECOMMEND[value]))
             button.clicked.connect(lambda _checked=False, v=value: self.mark(v))
             buttons.addWidget(button)
-        self.export_recommended = QPushButton("导出推荐案例…")
+        self.export_recommended = QPushButton(strings.EXPORT_RECOMMENDED_CASES)
         buttons.addWidget(self.export_recommended)
         left_layout.addLayout(buttons)
         self.view = QTableView()
@@ -127,9 +127,9 @@ class CasesPage(QWidget):
             self.editor.flush()
             # A supervisor's mark is not a change of the case itself: updated_at stays.
             self.undo.run(lambda ops: ops.set_values("cases", {case_id: {"recommended": value}},
-                                                     f"标记{RECOMMEND[value]}", touch=False))
+                                                     strings.MARK.format(mark=RECOMMEND[value]), touch=False))
             if (self.store.cases.get(case_id) or {}).get("recommended") == value:
-                self.message.emit(f"已标记为“{RECOMMEND[value]}”。")
+                self.message.emit(strings.MARKED.format(mark=RECOMMEND[value]))
 
     def recommended_ids(self) -> list[str]:
         return self.store.cases.ids(filters={"recommended": 1})
@@ -139,8 +139,8 @@ class CasesPage(QWidget):
         if not case_id:
             return
         self.editor.flush()
-        name = (self.store.cases.get(case_id) or {}).get("name") or "（未命名）"
+        name = (self.store.cases.get(case_id) or {}).get("name") or strings.UNNAMED
         if QMessageBox.question(self, strings.DELETE, strings.CONFIRM_DELETE_CASE.format(name=name)) \
                 != QMessageBox.StandardButton.Yes:
             return
-        self.undo.run(lambda ops: ops.delete_records("cases", [case_id], "删除案例"))
+        self.undo.run(lambda ops: ops.delete_records("cases", [case_id], strings.DELETE_CASE))

@@ -330,6 +330,22 @@ UNIT_LINE = "{year}年度 · {unit}"
 NO_UNIT = "未设置填报单位"
 PICK_A_CASE = "请先在“附件2 优秀案例”中选择一个案例。"
 
+# ---- 附件2 优秀案例 and printing (moved from the modules named in each comment) ----
+# ui/case_editor.py
+LINE_SAMPLE = "国"  # a CJK character: its wrapped height is the height of one line of text
+EDIT_CASE = "编辑案例"
+CONTENT_SECTIONS = "（背景情况·主要做法·取得成效·经验启示）"
+IMAGE_FILTER = "图片 (*.png *.jpg *.jpeg)"
+# ui/cases_page.py
+RECOMMENDED = "推荐"
+NOT_RECOMMENDED = "不推荐"
+COLUMN_RECOMMENDATION = "推荐意见"
+COLUMN_REPORTING_UNIT = "报送单位"
+MARK = "标记{mark}"
+MARKED = "已标记为“{mark}”。"
+EXPORT_RECOMMENDED_CASES = "导出推荐案例…"
+DELETE_CASE = "删除案例"
+
 # ---- Import preview and 来源 (ui/import_dialog.py, ui/import_files.py, ui/import_conflicts.py,
 # ui/consolidation_page.py) ----
 PREVIEW_TITLE = "导入预览（尚未写入）"
