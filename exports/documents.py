@@ -8,8 +8,7 @@ the window starts without loading reportlab.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from forms import FORMS
@@ -17,13 +16,40 @@ from forms.fields import Layout
 from forms.progress import Progress
 from storage import Store
 
-# (form id, extension) -> (module, function). Each function takes (store, path, ids=, progress=)
-# and, for a list (Layout.TABLE), consolidated=; it returns the number of records written.
-_WRITERS: dict[tuple[str, str], tuple[str, str]] = {
-    ("needs", "xlsx"): ("exports.xlsx_needs", "export_needs_xlsx"),
-    ("needs", "pdf"): ("exports.pdf_needs", "export_needs_pdf"),
-    ("cases", "xlsx"): ("exports.xlsx_cases", "export_cases_xlsx"),
-    ("cases", "pdf"): ("exports.pdf_cases", "export_cases_pdf"),
+
+def _needs_xlsx():
+    from exports.xlsx_needs import export_needs_xlsx
+
+    return export_needs_xlsx
+
+
+def _needs_pdf():
+    from exports.pdf_needs import export_needs_pdf
+
+    return export_needs_pdf
+
+
+def _cases_xlsx():
+    from exports.xlsx_cases import export_cases_xlsx
+
+    return export_cases_xlsx
+
+
+def _cases_pdf():
+    from exports.pdf_cases import export_cases_pdf
+
+    return export_cases_pdf
+
+
+# (form id, extension) -> the writer, imported on first use. Written out as imports rather than
+# module names, so that PyInstaller's analysis sees each writer and bundles it.
+# Each writer takes (store, path, ids=, progress=) and, for a list (Layout.TABLE),
+# consolidated=; it returns the number of records written.
+_WRITERS: dict[tuple[str, str], Callable[[], Callable[..., int]]] = {
+    ("needs", "xlsx"): _needs_xlsx,
+    ("needs", "pdf"): _needs_pdf,
+    ("cases", "xlsx"): _cases_xlsx,
+    ("cases", "pdf"): _cases_pdf,
 }
 
 
@@ -33,8 +59,7 @@ def export_records(store: Store, form_id: str, ext: str, path: str | Path, ids: 
     ("xlsx" or "pdf"); returns how many were written. ``consolidated`` (the 汇总 by
     region) applies to a list only; ``options`` go to the writer as they are. Runs on
     the calling thread."""
-    module, name = _WRITERS[(form_id, ext.lstrip(".").lower())]
-    write = getattr(importlib.import_module(module), name)
+    write = _WRITERS[(form_id, ext.lstrip(".").lower())]()
     if FORMS[form_id].layout is Layout.TABLE:
         options["consolidated"] = consolidated
     return int(write(store, path, ids=ids, progress=progress, **options))
