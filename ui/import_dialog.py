@@ -33,6 +33,7 @@ from ui.qt import (
     QPushButton,
     QSettings,
     QSplitter,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -391,8 +392,11 @@ class HistoryDialog(QDialog):
         self.store = store
         self.undone = False
         self.setWindowTitle(S.HISTORY_TITLE)
-        self.resize(900, 420)
+        self.resize(1100, 460)
         self.table = QTableWidget(0, 5)
+        # Long file names lose their middle; the result sentence wraps in the stretched last column.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setHorizontalHeaderLabels(S.HISTORY_HEADERS)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -419,8 +423,15 @@ class HistoryDialog(QDialog):
             values = [b["imported_at"][:16].replace("T", " "), b["file_name"], b["form_name"], b["unit"] or "",
                       counts + state]
             for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column, widest in ((1, 320), (3, 240)):  # 文件, 填报单位: the rest goes to 结果
+            if header.sectionSize(column) > widest:
+                header.resizeSection(column, widest)
+        self.table.resizeRowsToContents()
 
     def undo_selected(self) -> None:
         row = self.table.currentRow()
