@@ -425,28 +425,23 @@ def similar_content(a: str, b: str) -> bool:
 def _duplicates(plan: ImportPlan, state: MergeState) -> list[DuplicateHint]:
     """Incoming needs whose enterprise already has a similar need here: from another unit
     (two offices reporting the same enterprise), or from the same unit under another
-    wording (a hand-filled row whose 需求内容 was edited gets a new natural key)."""
-    by_code: dict[str, list[dict]] = {}
+    wording (a hand-filled row whose 需求内容 was edited gets a new natural key).
+
+    Candidates come from the state's own credit-code and subject indexes (kept current file
+    by file), then from the new rows of this file before the row, in that order."""
+    by_code: dict[str, list[dict]] = {}  # this file's new rows so far
     by_subject: dict[str, list[dict]] = {}
-
-    def add(record: dict) -> None:
-        if record.get("credit_code"):
-            by_code.setdefault(str(record["credit_code"]), []).append(record)
-        key = subject_key(str(record.get("subject_name") or ""))
-        if key:
-            by_subject.setdefault(key, []).append(record)
-
-    for r in state.live():
-        add(r)
     hints: list[DuplicateHint] = []
     for item in plan.items:
         if item.status not in (NEW, CHANGED, CONFLICT):
             continue
         v = item.values
+        code = str(v.get("credit_code") or "") if v.get("credit_code") else ""
+        subject = subject_key(str(v.get("subject_name") or ""))
+        known_code, known_subject = state.hint_pool(code, subject)
+        pools = [known_code + by_code.get(code, []) if code else [], known_subject + by_subject.get(subject, [])]
         seen: set[int] = set()
         found = 0
-        pools = [by_code.get(str(v.get("credit_code") or ""), []) if v.get("credit_code") else [],
-                 by_subject.get(subject_key(str(v.get("subject_name") or "")), [])]
         for record in (r for pool in pools for r in pool):
             if id(record) in seen or record.get("id") in (item.local_id, item.insert_id) or found >= _MAX_HINTS_PER_ROW:
                 continue
@@ -461,7 +456,11 @@ def _duplicates(plan: ImportPlan, state: MergeState) -> list[DuplicateHint]:
                     str(record.get("category") or ""), str(record.get("content") or ""), reason))
         if item.status == NEW:
             # Later rows of a consolidated list are compared with this one too.
-            add({**v, "id": item.insert_id, "unit": item.unit, "_pending": True})
+            pending = {**v, "id": item.insert_id, "unit": item.unit, "_pending": True}
+            if code:
+                by_code.setdefault(code, []).append(pending)
+            if subject:
+                by_subject.setdefault(subject, []).append(pending)
     return hints
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from forms.fields import Form
-from forms.identity import record_digest, record_key
+from forms.identity import record_digest, record_key, subject_key
 from storage.records import RecordTable
 
 # Columns of the light view, beyond the form's identity and duplicate-hint fields.
@@ -58,6 +58,15 @@ class MergeState:
         self.by_key: dict[str, list[str]] = {}  # natural key -> ids, in display order
         self.pending: dict[str, dict] = {}  # id -> whole record written by a previewed file
         self.written_by: dict[str, str] = {}  # id -> name of the file of this import that wrote it
+        # Likely-duplicate look-ups (storage.merge._duplicates), kept current like by_key so a file
+        # is compared with the records before it without rescanning them all: credit code or
+        # folded subject -> {id: light record} of the live records, and each record's place in
+        # ``rows`` (hints list candidates in that order).
+        self.hints = bool(self.form.hint_fields)
+        self.by_code: dict[str, dict[str, dict]] = {}
+        self.by_subject: dict[str, dict[str, dict]] = {}
+        self._hint_keys: dict[str, tuple[str, str]] = {}
+        self._rank: dict[str, int] = {}
         fields = [*self.form.identity_fields, *self.form.hint_fields]
         self._columns = list(dict.fromkeys([*_BOOKKEEPING, *fields]))
         cols = ", ".join(f"[{c}]" for c in self._columns)
@@ -81,6 +90,21 @@ class MergeState:
     def live(self) -> Iterable[dict]:
         return (r for r in self.rows.values() if not r["deleted_at"])
 
+    def hint_pool(self, code: str, subject: str) -> tuple[list[dict], list[dict]]:
+        """The live records with this credit code, and those with this folded subject, each in
+        ``rows`` order: what scanning ``live()`` for them would find."""
+        rank = self._rank
+
+        def ordered(bucket: dict[str, dict] | None) -> list[dict]:
+            if not bucket:
+                return []
+            found = list(bucket.values())
+            if len(found) > 1:
+                found.sort(key=lambda r: rank[r["id"]])
+            return found
+
+        return (ordered(self.by_code.get(code)) if code else []), ordered(self.by_subject.get(subject))
+
     # ---- being told what a file wrote --------------------------------------------------
     def _remember(self, record: dict) -> None:
         light = {c: record.get(c) for c in self._columns}
@@ -94,6 +118,28 @@ class MergeState:
         self.rows[record["id"]] = light
         for key in self._keys(light):
             self.by_key.setdefault(key, []).append(record["id"])
+        if self.hints:
+            self._index_hints(light)
+
+    def _index_hints(self, light: dict) -> None:
+        record_id = light["id"]
+        self._rank.setdefault(record_id, len(self._rank))
+        old = self._hint_keys.pop(record_id, None)
+        if old is not None:
+            for bucket, key in zip((self.by_code, self.by_subject), old, strict=True):
+                if key and record_id in bucket.get(key, {}):
+                    del bucket[key][record_id]
+                    if not bucket[key]:
+                        del bucket[key]
+        if light.get("deleted_at"):
+            return
+        code = str(light["credit_code"]) if light.get("credit_code") else ""
+        subject = subject_key(str(light.get("subject_name") or ""))
+        if code:
+            self.by_code.setdefault(code, {})[record_id] = light
+        if subject:
+            self.by_subject.setdefault(subject, {})[record_id] = light
+        self._hint_keys[record_id] = (code, subject)
 
     def _keys(self, light: dict) -> set[str]:
         # A record is found under the key of its current values and under the key it was
