@@ -16,7 +16,6 @@ Runs on whatever thread calls it (the import worker); it opens no database.
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -124,7 +123,7 @@ def _read(path: Path, form_hint: str | None, progress: Progress | None, choices:
 
 
 def _head(sheet: Sheet, n: int) -> list[tuple]:
-    return list(itertools.islice(sheet.iter_rows(values_only=True), n))
+    return sheet.head(n)
 
 
 def _grid(sheet: Sheet) -> list[tuple]:
