@@ -65,6 +65,7 @@ class _Writer:
         self.updates: list[tuple[str, dict, bool, bool]] = []  # (id, changes, touch, undelete)
         self.changes: list[dict] = []
         self.written: dict[str, dict] = {}  # id -> the whole record after this batch
+        self.known: dict[str, tuple[str, str]] = {}  # id -> (digest, matching key) of a new record
         self.summary = BatchSummary(None, plan.file_name, plan.counts)
 
     def _provenance(self, item: PlanItem) -> dict:
@@ -88,9 +89,12 @@ class _Writer:
                "import_digest": record_digest(self.form, values), "natural_key": item.natural_key,
                "owner_bases": owner_bases.fresh(self.form, values, item.version),
                "feedback_at": self.stamp if _has_feedback(self.form, values) else None}
+        row["complete"] = int(not item.problems)  # the plan checked these very values
         self.inserts.append(row)
         self.insert_ids.append(record_id)
         self.written[record_id] = {**row, "id": record_id, "origin": "import", "deleted_at": None}
+        if item.status == NEW:  # its values are the row's own: the state need not fold them again
+            self.known[record_id] = (row["import_digest"], item.natural_key)
 
     def _record_change(self, record_id: str, action: str, before: dict | None) -> None:
         self.changes.append({"batch_id": self.batch_id, "record_table": self.table.table, "record_id": record_id,
@@ -150,8 +154,8 @@ class _Writer:
         """Write everything (unless simulating) and tell the state; no batch when nothing changed."""
         if not self.simulate:
             self._write()
-        for record in self.written.values():
-            self.state.wrote(record, self.plan.file_name, simulated=self.simulate)
+        for record_id, record in self.written.items():
+            self.state.wrote(record, self.plan.file_name, simulated=self.simulate, known=self.known.get(record_id))
 
     def _write(self) -> None:
         for record_id, changes, touch, undelete in self.updates:
@@ -159,7 +163,7 @@ class _Writer:
             if undelete:
                 self.table.set_deleted([record_id], False)
         if self.inserts:
-            self.table.insert_many(self.inserts, origin="import", record_ids=self.insert_ids)
+            self._insert_all()
             for record_id in self.insert_ids:
                 self._record_change(record_id, "insert", None)
         if not self.changes:
@@ -174,8 +178,42 @@ class _Writer:
             "district": self.plan.district, "imported_at": self.stamp,
             "counts": json.dumps(counts, ensure_ascii=False), "undone_at": None,
         })
-        db["import_changes"].insert_all(self.changes)
+        db.conn.executemany("insert into import_changes (batch_id, record_table, record_id, action, before) "
+                            "values (:batch_id, :record_table, :record_id, :action, :before)", self.changes)
         s.batch_id = self.batch_id
+
+    def _insert_all(self) -> None:
+        """The new records in one prepared statement, as ``RecordTable.insert_many`` would write
+        them (defaults, display order after the last record, created and updated at the batch's
+        time), with their completeness from the plan instead of checking every value again."""
+        table = self.table.table
+        db = self.store.db
+        # max(seq) by the (deleted_at, seq) index: a plain max(seq) reads every row, once per file.
+        top = db.execute(f"select max(m) from (select max(seq) as m from [{table}] where deleted_at is null "
+                         f"union all select max(seq) from [{table}] where deleted_at is not null)").fetchone()[0]
+        seq = (top or 0) + 1
+        defaults = {f.key: f.default for f in self.form.fields if f.default is not None}
+        rows = []
+        for i, (values, record_id) in enumerate(zip(self.inserts, self.insert_ids, strict=True)):
+            row = {**defaults, **values}
+            row.setdefault("seq", seq + i)
+            row.update(id=record_id, origin="import", created_at=self.stamp, updated_at=self.stamp)
+            rows.append(row)
+        columns = list(rows[0])
+        unknown = set().union(*rows) - set(columns)
+        if unknown:  # every row has the same columns; anything else is a programming error
+            raise MergeError(f"unexpected columns {sorted(unknown)}")
+        names = ", ".join(f"[{c}]" for c in columns)
+        marks = ", ".join("?" * len(columns))
+        db.conn.executemany(f"insert into [{table}] ({names}) values ({marks})",
+                            ([_sql_value(r.get(c)) for c in columns] for r in rows))
+
+
+def _sql_value(value: object) -> object:
+    # As sqlite-utils stores them: containers as JSON text.
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, default=repr, ensure_ascii=False)
+    return value
 
 
 def _same(a: object, b: object) -> bool:

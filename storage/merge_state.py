@@ -106,9 +106,9 @@ class MergeState:
         return (ordered(self.by_code.get(code)) if code else []), ordered(self.by_subject.get(subject))
 
     # ---- being told what a file wrote --------------------------------------------------
-    def _remember(self, record: dict) -> None:
+    def _remember(self, record: dict, known: tuple[str, str] | None = None) -> None:
         light = {c: record.get(c) for c in self._columns}
-        light["digest"] = record_digest(self.form, record)
+        light["digest"] = known[0] if known else record_digest(self.form, record)
         old = self.rows.get(record["id"])
         if old is not None:
             for key in self._keys(old):
@@ -116,7 +116,7 @@ class MergeState:
                 if record["id"] in ids:
                     ids.remove(record["id"])
         self.rows[record["id"]] = light
-        for key in self._keys(light):
+        for key in self._keys(light, known[1] if known else None):
             self.by_key.setdefault(key, []).append(record["id"])
         if self.hints:
             self._index_hints(light)
@@ -141,17 +141,18 @@ class MergeState:
             self.by_subject.setdefault(subject, {})[record_id] = light
         self._hint_keys[record_id] = (code, subject)
 
-    def _keys(self, light: dict) -> set[str]:
+    def _keys(self, light: dict, current: str | None = None) -> set[str]:
         # A record is found under the key of its current values and under the key it was
         # imported with, so a hand-filled file imported again after a correction here adds nothing.
-        keys = {record_key(self.form, light.get("unit") or "", light)}
+        keys = {current or record_key(self.form, light.get("unit") or "", light)}
         if light.get("natural_key"):
             keys.add(light["natural_key"])
         return keys
 
-    def wrote(self, record: dict, file_name: str, simulated: bool) -> None:
-        """A file of this import added or changed ``record`` (the whole row as written)."""
+    def wrote(self, record: dict, file_name: str, simulated: bool, known: tuple[str, str] | None = None) -> None:
+        """A file of this import added or changed ``record`` (the whole row as written).
+        ``known``: its digest and matching key when the caller has them already."""
         if simulated:
             self.pending[record["id"]] = dict(record)
-        self._remember(record)
+        self._remember(record, known)
         self.written_by[record["id"]] = file_name
