@@ -36,6 +36,7 @@ from forms.incoming import ReadResult
 from forms.progress import Progress, check
 from forms.reference import ChoiceLists
 from storage.merge import BatchSummary, ImportPlan, MergeSession
+from storage.merge_prepare import prepare
 from storage.store import Store
 
 # What a folder import picks up: every spreadsheet kind the reader reads or refuses with a reason
@@ -230,7 +231,9 @@ def _read_in_reader(path: Path) -> tuple[ReadResult | None, str, list[tuple[int,
     _collect.records = []
     try:
         assert _reader_choices is not None
-        return _read_with(_reader_choices, path), "", _collect.records
+        # The rows are also prepared for planning here (storage.merge_prepare): that is most of
+        # the per-row work, and here it runs beside the one process that plans and writes.
+        return prepare(_read_with(_reader_choices, path), _reader_choices), "", _collect.records
     except ReadError as exc:
         return None, str(exc), _collect.records
 

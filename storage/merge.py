@@ -58,12 +58,12 @@ from collections.abc import Mapping
 
 from forms import FORMS
 from forms.fields import Form
-from forms.identity import group_digest, group_digests, record_digest, record_key, subject_key
+from forms.identity import group_digest, group_digests, record_digest, subject_key
 from forms.incoming import IncomingRow, ReadResult
 from forms.profile import consolidates, is_own
 from forms.progress import Progress, check
-from forms.reference import ChoiceLists, fold, region_in_text
-from forms.validation import normalise, problems
+from forms.reference import ChoiceLists, fold
+from forms.validation import problems
 from storage import bases as owner_bases
 from storage.merge_apply import apply_plan, history, table_of, undo_batch
 from storage.merge_model import (
@@ -87,6 +87,7 @@ from storage.merge_model import (
     PlanItem,
     UndoSummary,
 )
+from storage.merge_prepare import PreparedResult, prepare_rows
 from storage.merge_state import MergeState, older, parse_when
 from storage.records import new_id
 from storage.store import Store
@@ -179,36 +180,32 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
     header = result.header
     plan = ImportPlan(form.id, result.file_name, result.file_hash, header.unit, header.city, header.district, [])
     _warn(store, result, plan)
-    defaults = {f.key: f.default for f in form.fields if f.default is not None}
     claimed: set[str] = set()  # records already matched by an earlier row of this file
     new_ids: set[str] = set()
-    cache: dict[tuple[str, str], object] = {}
+    ready = result.prepared if isinstance(result, PreparedResult) else prepare_rows(form, result, choices)
     total = len(result.rows)
-    for n, row in enumerate(result.rows):
+    for n, (row, p) in enumerate(zip(result.rows, ready, strict=True)):
         if n % 500 == 0:
             check(progress)
             if progress:
                 progress.update(n, total, f"正在比对第 {n + 1:,} 条……")
-        incoming = _renormalise(form, row.values, choices, cache)
-        unit, city, district = _provenance(form, result, row, incoming)
-        nk = record_key(form, unit, incoming)
-        version = _version(row, result)
-        if row.invalid or _unusable(form, incoming):
-            reason = "；".join(row.invalid) if row.invalid else _invalid_reason(form, row)
+        incoming, unit, city, district, nk, version = p.incoming, p.unit, p.city, p.district, p.natural_key, p.version
+        if p.invalid is not None:
             plan.items.append(PlanItem(row, INVALID, incoming, unit, city, district, nk, "", version=version,
-                                       reason=reason))
+                                       reason=p.invalid))
             continue
         local_id = _match(row, incoming, nk, state, claimed)
         if local_id is None and own_only is not None and not is_own(own_only, unit, city, district):
             plan.other_units += 1
             continue
         if local_id is None:
-            values = {f.key: incoming.get(f.key, defaults.get(f.key)) for f in form.fields}
+            p.as_new(form, choices)
             insert_id = row.id if row.id and row.id not in state.rows and row.id not in new_ids else new_id()
             new_ids.add(insert_id)
-            plan.items.append(PlanItem(row, NEW, values, unit, city, district, nk, record_digest(form, values),
-                                       insert_id=insert_id, version=version,
-                                       problems=problems(form, values, choices)))
+            item = PlanItem(row, NEW, p.values, unit, city, district, nk, p.digest, insert_id=insert_id,
+                            version=version, problems=p.problems)
+            item.group_digests = p.groups
+            plan.items.append(item)
             continue
         claimed.add(local_id)
         local = state.record(local_id) or {}
@@ -229,17 +226,6 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
     return plan
 
 
-def _version(row: IncomingRow, result: ReadResult) -> str:
-    """When this row's values were last changed: the record's own time in an app export whose
-    row is unchanged since, else the time the file was saved (a row edited after export included)."""
-    if row.meta_updated_at and row.id_source == "digest":
-        return row.meta_updated_at
-    candidates = [t for t in (row.meta_updated_at, result.saved_at) if t]
-    if not candidates:
-        return ""
-    return max(candidates, key=lambda t: parse_when(t) or _EPOCH)
-
-
 def _warn(store: Store, result: ReadResult, plan: ImportPlan) -> None:
     for b in store.db.query("select file_name, imported_at from import_batches where file_hash = ? "
                             "and undone_at is null order by rowid", [result.file_hash]):
@@ -251,45 +237,6 @@ def _warn(store: Store, result: ReadResult, plan: ImportPlan) -> None:
                              "建议先补填填报单位，以便识别不同单位报送的同一需求。")
     for note in result.notes:
         plan.warnings.append(note)
-
-
-def _renormalise(form: Form, values: dict, choices: ChoiceLists, cache: dict[tuple[str, str], object]) -> dict:
-    """Choice values again, against this database's lists (officers add their own values)."""
-    out = dict(values)
-    for key, value in values.items():
-        f = form.field(key)
-        if f.is_choice and isinstance(value, str) and value:
-            if (key, value) not in cache:
-                cache[(key, value)] = normalise(f, value, choices)
-            out[key] = cache[(key, value)]
-    return out
-
-
-def _provenance(form: Form, result: ReadResult, row: IncomingRow, values: dict) -> tuple[str, str, str]:
-    """(unit, city, district) the record belongs to: the row's own columns in a consolidated
-    list, else the file's header block, else its metadata; a case falls back to 推荐单位."""
-    header = result.header
-    unit = row.extra.get("unit") or header.unit
-    if form.region_in_fields:
-        unit = unit or str(values.get("recommender") or "")
-        return unit, str(values.get("city") or ""), str(values.get("district") or "")
-    if row.extra.get("city"):
-        return unit, row.extra["city"], row.extra.get("district", "")
-    if row.extra.get("unit") and row.extra["unit"] != header.unit:
-        city, district = region_in_text(row.extra["unit"])
-        return unit, city, district
-    return unit, header.city, header.district
-
-
-def _unusable(form: Form, values: dict) -> bool:
-    return all(_blank(values.get(key)) for key in form.required_any)
-
-
-def _invalid_reason(form: Form, row: IncomingRow) -> str:
-    where = row.where(next((k for k in form.required_any if k in row.cells), form.required_any[0]))
-    first, *rest = [form.field(k).label for k in form.required_any]
-    named = f"“{first}”和{form.noun}内容" if len(rest) > 1 else f"“{first}”和“{rest[0]}”"
-    return f"{where}：{named}都没有填写，无法作为一条{form.noun}导入。"
 
 
 def _match(row: IncomingRow, incoming: dict, nk: str, state: MergeState, claimed: set[str]) -> str | None:

@@ -85,9 +85,15 @@ class _Writer:
 
     def insert(self, item: PlanItem, record_id: str) -> None:
         values = {k: item.values.get(k) for k in self.form.keys}
+        if item.status == NEW and item.group_digests:  # worked out ahead (storage.merge_prepare)
+            digest, bases = item.digest, {}
+            for owner, group in item.group_digests.items():
+                owner_bases.exchanged(bases, owner, group, item.version)
+            fresh = owner_bases.dump(bases)
+        else:
+            digest, fresh = record_digest(self.form, values), owner_bases.fresh(self.form, values, item.version)
         row = {**values, **self._owner(item), **self._provenance(item),
-               "import_digest": record_digest(self.form, values), "natural_key": item.natural_key,
-               "owner_bases": owner_bases.fresh(self.form, values, item.version),
+               "import_digest": digest, "natural_key": item.natural_key, "owner_bases": fresh,
                "feedback_at": self.stamp if _has_feedback(self.form, values) else None}
         row["complete"] = int(not item.problems)  # the plan checked these very values
         self.inserts.append(row)
