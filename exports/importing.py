@@ -18,12 +18,15 @@ Worker functions: they run on whatever thread owns ``store``.
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import itertools
 import logging
 import multiprocessing
 import os
 import re
+import signal
+import sqlite3
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -221,6 +224,7 @@ _collect = _Collect()
 def _start_reader(choices: ChoiceLists, passwords: dict[str, str]) -> None:
     global _reader_choices
     _reader_choices = choices
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the import: it stops the pool
     formats.remember_passwords(passwords)
     root = logging.getLogger()
     root.handlers[:] = [_collect]
@@ -263,20 +267,45 @@ def import_entries(store: Store, entries: Iterable[Entry], decisions: Mapping[st
     file's outcome (the command line prints it)."""
     session = MergeSession(store, include_other_units)
     summaries: list[BatchSummary] = []
-    for n, (path, result, error) in enumerate(entries):
-        check(progress)
-        if progress:
-            progress.update(n, total, f"正在导入“{path.name}”（{n + 1}/{total}）……")
-        if result is None:
+    with _commits_without_fsync(store):
+        for n, (path, result, error) in enumerate(entries):
+            check(progress)
+            if progress:
+                progress.update(n, total, f"正在导入“{path.name}”（{n + 1}/{total}）……")
+            if result is None:
+                if on_file:
+                    on_file(path, None, None, error)
+                continue
+            plan = session.plan(result, simulate=False)
+            summary = session.apply(plan, (decisions or {}).get(str(path)), default=default)
+            summaries.append(summary)
             if on_file:
-                on_file(path, None, None, error)
-            continue
-        plan = session.plan(result, simulate=False)
-        summary = session.apply(plan, (decisions or {}).get(str(path)), default=default)
-        summaries.append(summary)
-        if on_file:
-            on_file(path, plan, summary, "")
+                on_file(path, plan, summary, "")
     return summaries
+
+
+@contextlib.contextmanager
+def _commits_without_fsync(store: Store) -> Iterator[None]:
+    """Each file still commits on its own, but without waiting for the disk (WAL with
+    synchronous=NORMAL: a power cut can lose the last files, never leave half of one, and a
+    rerun imports them again); at the end everything is synced once and FULL restored.
+    A 3,000-file import otherwise waits for 3,000 fsyncs."""
+    conn = store.db.conn
+    mode = conn.execute("pragma journal_mode").fetchone()[0]
+    before = conn.execute("pragma synchronous").fetchone()[0]
+    if str(mode).lower() != "wal" or before < 2:
+        yield
+        return
+    conn.execute("pragma synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        conn.execute(f"pragma synchronous = {before}")
+        if not conn.in_transaction:
+            try:
+                conn.execute("pragma wal_checkpoint(PASSIVE)")  # syncs the log before copying it
+            except sqlite3.Error:
+                log.warning("checkpoint after the import failed", exc_info=True)
 
 
 def apply_previews(store: Store, previews: list[FilePreview], decisions: Mapping[str, Mapping[str, str]] | None = None,

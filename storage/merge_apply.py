@@ -34,6 +34,7 @@ from storage.merge_model import (
     UndoSummary,
 )
 from storage.merge_state import MergeState
+from storage.migrations import search_document_sql
 from storage.records import RecordTable, new_id, now_iso
 from storage.store import Store
 from storage.transaction import write_transaction
@@ -211,8 +212,39 @@ class _Writer:
             raise MergeError(f"unexpected columns {sorted(unknown)}")
         names = ", ".join(f"[{c}]" for c in columns)
         marks = ", ".join("?" * len(columns))
-        db.conn.executemany(f"insert into [{table}] ({names}) values ({marks})",
-                            ([_sql_value(r.get(c)) for c in columns] for r in rows))
+        insert = f"insert into [{table}] ({names}) values ({marks})"
+        values = ([_sql_value(r.get(c)) for c in columns] for r in rows)
+        index = _search_index(db, table) if len(rows) >= BULK_INDEX_ROWS else None
+        if index is None:
+            db.conn.executemany(insert, values)
+            return
+        # The search index's insert trigger costs ~4x what indexing the same rows in one statement
+        # does: it is dropped for the insert and created again, all inside this file's transaction,
+        # so no other connection ever sees the table without it (a crash rolls the drop back too).
+        fts, document, trigger = index
+        top = db.execute(f"select max(rowid) from [{table}]").fetchone()[0] or 0
+        db.conn.execute(f"drop trigger [{fts}_ai]")
+        db.conn.executemany(insert, values)
+        db.conn.execute(f"insert into [{fts}](rowid, doc) select rowid, {document} || '  ' from [{table}] "
+                        "where rowid > ?", [top])  # we hold the write lock: these are exactly our rows
+        db.conn.execute(trigger)
+
+
+BULK_INDEX_ROWS = 20  # below this, the trigger's row-by-row indexing costs less than the swap
+
+
+def _search_index(db, table: str) -> tuple[str, str, str] | None:
+    """(index table, document expression, its insert trigger's SQL) of ``table``'s search index
+    (storage.migrations.create_search_index), or None without one (an SQLite without trigram)."""
+    fts = f"{table}_fts"
+    found = db.execute("select sql from sqlite_master where type = 'trigger' and name = ?", [f"{fts}_ai"]).fetchone()
+    if not found:
+        return None
+    columns = db.execute("select columns from search_index where record_table = ? and fts_table = ?",
+                         [table, fts]).fetchone()
+    if not columns:
+        return None
+    return fts, search_document_sql(json.loads(columns[0])), found[0]
 
 
 def _sql_value(value: object) -> object:
