@@ -210,8 +210,8 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
         claimed.add(local_id)
         local = state.record(local_id) or {}
         item = _compare(form, row, incoming, local, unit, city, district, nk, version, choices)
-        if item.status == IDENTICAL and local_id in state.written_by:
-            item.reason = f"与本次导入的另一个文件“{state.written_by[local_id]}”中的同一条{form.noun}相同。"
+        if item.status == IDENTICAL and state.written_by(local_id):
+            item.reason = f"与本次导入的另一个文件“{state.written_by(local_id)}”中的同一条{form.noun}相同。"
         plan.items.append(item)
     if form.hint_fields:
         plan.duplicates = _duplicates(plan, state)
@@ -242,7 +242,7 @@ def _warn(store: Store, result: ReadResult, plan: ImportPlan) -> None:
 def _match(row: IncomingRow, incoming: dict, nk: str, state: MergeState, claimed: set[str]) -> str | None:
     form = state.form
     if row.id and row.id in state.rows and row.id not in claimed:
-        known = state.rows[row.id]
+        known = state.record(row.id) or {}
         # An id taken from the row's position (the row was edited, so its digest did not
         # match) is trusted only if the record is recognisably the same one.
         if row.id_source != "position" or _recognisable(form, known, incoming):
