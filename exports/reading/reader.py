@@ -139,12 +139,20 @@ def _matcher(form: Form) -> LabelMatcher:
     return _MATCHERS[form.id]
 
 
+def _header_of(sheet: Sheet, form: Form) -> HeaderRow | None:
+    """The sheet's header row for ``form``, looked for once per sheet (telling the form and
+    reading the table both ask)."""
+    if form.id not in sheet.found:
+        sheet.found[form.id] = find_header(_head(sheet, HEADER_SCAN_ROWS), form, _matcher(form))
+    return sheet.found[form.id]  # type: ignore[return-value]
+
+
 def _which_form(name: str, sheets: Sequence[Sheet], hint: str | None, meta: ExportMeta | None) -> Form:
     """The form the file holds, checked against what the officer asked to import."""
     expected = hint or (meta.form_id if meta else None)
     if hint and meta and meta.form_id != hint:
         raise ReadError(f"“{name}”是{FORM_NAMES[meta.form_id]}，不是{FORM_NAMES[hint]}。请在对应的页面导入它。")
-    needs_found = any(find_header(_head(s, HEADER_SCAN_ROWS), NEEDS, _matcher(NEEDS)) for s in sheets)
+    needs_found = any(_header_of(s, NEEDS) for s in sheets)
     if expected == "needs" and needs_found:
         return NEEDS
     cases_found = any(case_label_count(_grid(s), _matcher(CASES)) >= 3 for s in sheets)
@@ -183,7 +191,7 @@ def _read_tables(name: str, sheets: Sequence[Sheet], form: Form, choices: Choice
     titles: list[object] = []
     notes: list[str] = []
     for sheet in sheets:
-        header: HeaderRow | None = find_header(_head(sheet, HEADER_SCAN_ROWS), form, _matcher(form))
+        header: HeaderRow | None = _header_of(sheet, form)
         if header is None:
             if not quiet and any(any(v is not None for v in r) for r in _head(sheet, 50)):
                 notes.append(f"工作表“{sheet.title}”中没有找到表头，未导入。")

@@ -84,6 +84,7 @@ class Sheet:
         self.size_hint = size_hint  # number of rows when the file says so (for progress only)
         self._head: list[tuple] | None = None
         self._whole = False  # the head holds every row of the sheet
+        self.found: dict[str, object] = {}  # what the reader found in the head, by form (the header row)
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple]:
         if self._head is not None and self._whole:
