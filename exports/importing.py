@@ -267,7 +267,7 @@ def import_entries(store: Store, entries: Iterable[Entry], decisions: Mapping[st
     file's outcome (the command line prints it)."""
     session = MergeSession(store, include_other_units)
     summaries: list[BatchSummary] = []
-    with _commits_without_fsync(store):
+    with _commits_without_fsync(store), contextlib.closing(_Closable(entries)):
         for n, (path, result, error) in enumerate(entries):
             check(progress)
             if progress:
@@ -282,6 +282,19 @@ def import_entries(store: Store, entries: Iterable[Entry], decisions: Mapping[st
             if on_file:
                 on_file(path, plan, summary, "")
     return summaries
+
+
+class _Closable:
+    """Closes a generator of entries when the import stops early (a failure, a cancel), so a
+    reading pool behind it ends now rather than when the exception is dropped."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries = entries
+
+    def close(self) -> None:
+        close = getattr(self.entries, "close", None)
+        if close is not None:
+            close()
 
 
 @contextlib.contextmanager

@@ -205,6 +205,7 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
             item = PlanItem(row, NEW, p.values, unit, city, district, nk, p.digest, insert_id=insert_id,
                             version=version, problems=p.problems)
             item.group_digests = p.groups
+            item.subject = p.subject
             plan.items.append(item)
             continue
         claimed.add(local_id)
@@ -384,7 +385,7 @@ def _duplicates(plan: ImportPlan, state: MergeState) -> list[DuplicateHint]:
             continue
         v = item.values
         code = str(v.get("credit_code") or "") if v.get("credit_code") else ""
-        subject = subject_key(str(v.get("subject_name") or ""))
+        subject = item.subject if item.subject is not None else subject_key(str(v.get("subject_name") or ""))
         known_code, known_subject = state.hint_pool(code, subject)
         pools = [known_code + by_code.get(code, []) if code else [], known_subject + by_subject.get(subject, [])]
         seen: set[int] = set()

@@ -66,7 +66,7 @@ class _Writer:
         self.updates: list[tuple[str, dict, bool, bool]] = []  # (id, changes, touch, undelete)
         self.changes: list[dict] = []
         self.written: dict[str, dict] = {}  # id -> the whole record after this batch
-        self.known: dict[str, tuple[str, str]] = {}  # id -> (digest, matching key) of a new record
+        self.known: dict[str, tuple] = {}  # id -> (digest, matching key, folded subject or None) of a new record
         self.summary = BatchSummary(None, plan.file_name, plan.counts)
 
     def _provenance(self, item: PlanItem) -> dict:
@@ -101,7 +101,7 @@ class _Writer:
         self.insert_ids.append(record_id)
         self.written[record_id] = {**row, "id": record_id, "origin": "import", "deleted_at": None}
         if item.status == NEW:  # its values are the row's own: the state need not fold them again
-            self.known[record_id] = (row["import_digest"], item.natural_key)
+            self.known[record_id] = (row["import_digest"], item.natural_key, item.subject)
 
     def _record_change(self, record_id: str, action: str, before: dict | None) -> None:
         self.changes.append({"batch_id": self.batch_id, "record_table": self.table.table, "record_id": record_id,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from forms import FORMS
 from forms.fields import Form
-from forms.identity import group_digests, record_digest, record_key
+from forms.identity import group_digests, record_digest, record_key, subject_key
 from forms.incoming import IncomingRow, ReadResult
 from forms.reference import ChoiceLists, region_in_text
 from forms.validation import normalise, problems
@@ -44,6 +44,7 @@ class Prepared:
     digest: str = ""
     problems: dict[str, str] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
+    subject: str | None = None  # subject_key of the new record's 需求主体名称 (forms with hints)
 
     def as_new(self, form: Form, choices: ChoiceLists) -> Prepared:
         """Fill the new-record part (when the row turns out to be new and it was not done ahead)."""
@@ -83,6 +84,8 @@ def prepare_rows(form: Form, result: ReadResult, choices: ChoiceLists, ahead: bo
         if ahead and invalid is None:
             p.as_new(form, choices)
             p.groups = group_digests(form, p.values)
+            if form.hint_fields:
+                p.subject = subject_key(str(p.values.get("subject_name") or ""))
         out.append(p)
     return out
 

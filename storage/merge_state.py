@@ -171,7 +171,7 @@ class MergeState:
         return (ordered(self._by_code, code) if code else []), ordered(self._by_subject, subject)
 
     # ---- being told what a file wrote --------------------------------------------------
-    def _remember(self, record: dict, known: tuple[str, str] | None = None) -> Light:
+    def _remember(self, record: dict, known: tuple | None = None) -> Light:
         record_id = record["id"]
         digest = known[0] if known else record_digest(self.form, record)
         key = known[1] if known else record_key(self.form, record.get("unit") or "", record)
@@ -186,10 +186,10 @@ class MergeState:
         for key in self._keys(light):
             _add(self._by_key, key, record_id, None)
         if self.hints:
-            self._index_hints(light, old, record)
+            self._index_hints(light, old, record, known[2] if known else None)
         return light
 
-    def _index_hints(self, light: Light, old: Light | None, record: dict) -> None:
+    def _index_hints(self, light: Light, old: Light | None, record: dict, subject: str | None = None) -> None:
         record_id = str(light["id"])
         if old is not None and old.hint_keys is not None:
             code, subject = old.hint_keys
@@ -200,7 +200,8 @@ class MergeState:
         if light.get("deleted_at"):
             return
         code = str(record["credit_code"]) if record.get("credit_code") else ""
-        subject = subject_key(str(record.get("subject_name") or ""))
+        if subject is None:
+            subject = subject_key(str(record.get("subject_name") or ""))
         if code:
             _add(self._by_code, code, record_id, light)
         if subject:
@@ -215,9 +216,9 @@ class MergeState:
             keys.add(str(light["natural_key"]))
         return keys
 
-    def wrote(self, record: dict, file_name: str, simulated: bool, known: tuple[str, str] | None = None) -> None:
+    def wrote(self, record: dict, file_name: str, simulated: bool, known: tuple | None = None) -> None:
         """A file of this import added or changed ``record`` (the whole row as written).
-        ``known``: its digest and matching key when the caller has them already."""
+        ``known``: its digest, matching key and folded subject (or None) when the caller has them."""
         if simulated:
             self.pending[record["id"]] = dict(record)
         self._remember(record, known).written_by = file_name
