@@ -46,13 +46,14 @@ class Prepared:
     groups: dict[str, str] = field(default_factory=dict)
     subject: str | None = None  # subject_key of the new record's 需求主体名称 (forms with hints)
 
-    def as_new(self, form: Form, choices: ChoiceLists) -> Prepared:
-        """Fill the new-record part (when the row turns out to be new and it was not done ahead)."""
+    def as_new(self, form: Form, choices: ChoiceLists, checked: dict[str, str] | None = None) -> Prepared:
+        """Fill the new-record part (when the row turns out to be new and it was not done ahead).
+        ``checked``: the problems of these very values with these choices, when known."""
         if self.values is None:
             defaults = {f.key: f.default for f in form.fields if f.default is not None}
             self.values = {f.key: self.incoming.get(f.key, defaults.get(f.key)) for f in form.fields}
             self.digest = record_digest(form, self.values)
-            self.problems = problems(form, self.values, choices)
+            self.problems = dict(checked) if checked is not None else problems(form, self.values, choices)
         return self
 
 
@@ -62,7 +63,8 @@ class PreparedResult(ReadResult):
 
 
 def prepare(result: ReadResult, choices: ChoiceLists, ahead: bool = True) -> PreparedResult:
-    """``result`` with each row prepared; ``ahead`` also works out each row as a new record."""
+    """``result`` with each row prepared; ``ahead`` also works out each row as a new record.
+    ``choices`` must be the lists ``result`` was read with."""
     form = FORMS[result.form_id]
     out = PreparedResult(**{k: getattr(result, k) for k in ReadResult.__dataclass_fields__})
     out.prepared = prepare_rows(form, result, choices, ahead)
@@ -82,7 +84,9 @@ def prepare_rows(form: Form, result: ReadResult, choices: ChoiceLists, ahead: bo
             invalid = "；".join(row.invalid) if row.invalid else _invalid_reason(form, row)
         p = Prepared(incoming, unit, city, district, nk, version, invalid)
         if ahead and invalid is None:
-            p.as_new(form, choices)
+            # The reader checked the row with these choices and the defaults filled in
+            # (exports.reading.tables.row_problems): the same check, unless renormalising changed a value.
+            p.as_new(form, choices, row.problems if incoming == row.values else None)
             p.groups = group_digests(form, p.values)
             if form.hint_fields:
                 p.subject = subject_key(str(p.values.get("subject_name") or ""))

@@ -153,8 +153,8 @@ def _which_form(name: str, sheets: Sequence[Sheet], hint: str | None, meta: Expo
     if hint and meta and meta.form_id != hint:
         raise ReadError(f"“{name}”是{FORM_NAMES[meta.form_id]}，不是{FORM_NAMES[hint]}。请在对应的页面导入它。")
     needs_found = any(_header_of(s, NEEDS) for s in sheets)
-    if expected == "needs" and needs_found:
-        return NEEDS
+    if expected in ("needs", None) and needs_found:
+        return NEEDS  # (with no form expected, a needs table wins over case labels)
     cases_found = any(case_label_count(_grid(s), _matcher(CASES)) >= 3 for s in sheets)
     if expected == "cases" and cases_found:
         return CASES

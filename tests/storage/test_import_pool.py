@@ -65,6 +65,8 @@ def test_pool_import_equals_one_process_import(inbox, tmp_path):
     pool, pool_lines = run(tmp_path / "pool.db", inbox, workers=2)
     assert one.needs.count() == pool.needs.count() == 40 + 8 * 25
     assert content(pool) == content(one)
+    complete = "select subject_name, content, complete, import_digest, natural_key from needs order by 1, 2"
+    assert pool.db.execute(complete).fetchall() == one.db.execute(complete).fetchall()  # problems worked out ahead
     assert batches(pool) == batches(one)
     assert pool_lines == one_lines  # what the officer is told, file by file, hints included
     assert documents(pool) == documents(one)
