@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from forms import FORMS
 from forms.fields import Form
@@ -136,6 +136,7 @@ class MergeSession:
         self.own_only = None if include_other_units or consolidates(profile) else profile
         self._states: dict[str, MergeState] = {}
         self._seen_hashes: dict[str, str] = {}  # file hash -> name of the first file of this import
+        self._imported: dict[str, tuple[str, str]] | None = None  # file hash -> its first batch (see imported)
 
     def state(self, form_id: str) -> MergeState:
         if form_id not in self._states:
@@ -147,7 +148,7 @@ class MergeSession:
         state then holds what it would write with the default decisions."""
         state = self.state(result.form_id)
         own_only = self.own_only if state.form.own_records_only else None
-        plan = _plan(self.store, state, result, progress, own_only)
+        plan = _plan(self.store, state, result, progress, own_only, self.imported)
         twin = self._seen_hashes.setdefault(result.file_hash, result.file_name)
         if twin != result.file_name:
             plan.warnings.insert(0, f"与本次导入的另一个文件“{twin}”内容完全相同，不会重复导入。")
@@ -155,10 +156,27 @@ class MergeSession:
             apply_plan(self.store, plan, state, simulate=True)
         return plan
 
+    def imported(self, file_hash: str) -> tuple[str, str] | None:
+        """(file name, imported at) of the first batch, not undone, of a file with this hash: the
+        batches are read once per import (a per-file query scanned them all, 3,000 times) and
+        this import's own are added as they are written."""
+        if self._imported is None:
+            self._imported = {}
+            for b in self.store.db.query("select file_hash, file_name, imported_at from import_batches "
+                                         "where undone_at is null order by rowid"):
+                self._imported.setdefault(b["file_hash"], (b["file_name"], b["imported_at"]))
+        return self._imported.get(file_hash)
+
     def apply(self, plan: ImportPlan, decisions: Mapping[str, str] | None = None, default: str = KEEP_MINE,
               progress: Progress | None = None) -> BatchSummary:
         """Write ``plan`` (planned with ``simulate=False``) in one transaction."""
-        return apply_plan(self.store, plan, self.state(plan.form_id), decisions, default, progress)
+        summary = apply_plan(self.store, plan, self.state(plan.form_id), decisions, default, progress)
+        if summary.batch_id and self._imported is not None and plan.file_hash not in self._imported:
+            found = self.store.db.execute("select file_name, imported_at from import_batches where id = ?",
+                                          [summary.batch_id]).fetchone()
+            if found:
+                self._imported[plan.file_hash] = (found[0], found[1])
+        return summary
 
 
 def preview(store: Store, result: ReadResult, progress: Progress | None = None,
@@ -174,12 +192,13 @@ def apply(store: Store, plan: ImportPlan, decisions: Mapping[str, str] | None = 
 
 
 def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progress | None,
-          own_only: dict | None = None) -> ImportPlan:
+          own_only: dict | None = None,
+          imported: Callable[[str], tuple[str, str] | None] | None = None) -> ImportPlan:
     form = FORMS[result.form_id]
     choices = store.choices
     header = result.header
     plan = ImportPlan(form.id, result.file_name, result.file_hash, header.unit, header.city, header.district, [])
-    _warn(store, result, plan)
+    _warn(store, result, plan, imported)
     claimed: set[str] = set()  # records already matched by an earlier row of this file
     new_ids: set[str] = set()
     ready = result.prepared if isinstance(result, PreparedResult) else prepare_rows(form, result, choices)
@@ -227,12 +246,20 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
     return plan
 
 
-def _warn(store: Store, result: ReadResult, plan: ImportPlan) -> None:
+def _first_import(store: Store, file_hash: str) -> tuple[str, str] | None:
+    """(file name, imported at) of the first batch, not undone, of a file with this hash."""
     for b in store.db.query("select file_name, imported_at from import_batches where file_hash = ? "
-                            "and undone_at is null order by rowid", [result.file_hash]):
-        plan.warnings.append(f"这个文件已于 {b['imported_at'][:16].replace('T', ' ')} 导入过（{b['file_name']}），"
+                            "and undone_at is null order by rowid limit 1", [file_hash]):
+        return b["file_name"], b["imported_at"]
+    return None
+
+
+def _warn(store: Store, result: ReadResult, plan: ImportPlan,
+          imported: Callable[[str], tuple[str, str] | None] | None = None) -> None:
+    first = imported(result.file_hash) if imported else _first_import(store, result.file_hash)
+    if first:
+        plan.warnings.append(f"这个文件已于 {first[1][:16].replace('T', ' ')} 导入过（{first[0]}），"
                              "再次导入不会产生重复记录。")
-        break
     if not result.header.unit and any(not r.extra.get("unit") for r in result.rows) and not FORMS[result.form_id].region_in_fields:
         plan.warnings.append(f"“{result.file_name}”中没有找到“填报单位”。这些需求将不带填报单位导入，"
                              "建议先补填填报单位，以便识别不同单位报送的同一需求。")

@@ -213,7 +213,7 @@ class _Writer:
         names = ", ".join(f"[{c}]" for c in columns)
         marks = ", ".join("?" * len(columns))
         insert = f"insert into [{table}] ({names}) values ({marks})"
-        values = ([_sql_value(r.get(c)) for c in columns] for r in rows)
+        values = ([v if v.__class__ not in _CONTAINERS else _sql_value(v) for v in map(r.get, columns)] for r in rows)
         index = _search_index(db, table) if len(rows) >= BULK_INDEX_ROWS else None
         if index is None:
             db.conn.executemany(insert, values)
@@ -245,6 +245,9 @@ def _search_index(db, table: str) -> tuple[str, str, str] | None:
     if not columns:
         return None
     return fts, search_document_sql(json.loads(columns[0])), found[0]
+
+
+_CONTAINERS = (dict, list, tuple)
 
 
 def _sql_value(value: object) -> object:
