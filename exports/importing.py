@@ -23,10 +23,12 @@ import datetime as dt
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
 import signal
 import sqlite3
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -225,10 +227,20 @@ def _start_reader(choices: ChoiceLists, passwords: dict[str, str]) -> None:
     global _reader_choices
     _reader_choices = choices
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the import: it stops the pool
+    # A pool's process holds its own task queue open, so it would wait forever once the import
+    # is killed (kill -9, the task manager, a crash): it ends when the importing process does.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
     formats.remember_passwords(passwords)
     root = logging.getLogger()
     root.handlers[:] = [_collect]
     root.setLevel(logging.INFO)
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _read_in_reader(path: Path) -> tuple[ReadResult | None, str, list[tuple[int, str]]]:

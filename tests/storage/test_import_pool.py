@@ -194,3 +194,48 @@ def test_bulk_index_documents_equal_the_triggers(tmp_path):
     conn.execute(f"insert into [{fts}](rowid, doc) select rowid, {document} || '  ' from needs")
     assert documents(store) == [by_trigger]
     store.close()
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads child processes from /proc")
+def test_reading_processes_end_when_the_import_is_killed(inbox, tmp_path):
+    """kill -9 of the import (the task manager, a crash) must not leave its reading processes behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    many = tmp_path / "many"
+    many.mkdir()
+    for k in range(40):  # enough files that the import is still reading when it is killed
+        (many / f"{k:02d}.xlsx").write_bytes((inbox / f"单位{k % 8:02d}.xlsx").read_bytes())
+    proc = subprocess.Popen([sys.executable, str(root / "main.py"), "import", str(many), "--db", str(tmp_path / "k.db")],
+                            cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = []
+        for entry in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if entry.isdigit() and int(fh.read().rsplit(")", 1)[1].split()[1]) == proc.pid:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+        return found
+
+    deadline = time.monotonic() + 60
+    readers: list[int] = []
+    while proc.poll() is None and time.monotonic() < deadline and len(readers) < 2:
+        readers = children()
+        time.sleep(0.05)
+    assert len(readers) >= 2, "the import started its reading processes"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    deadline = time.monotonic() + 15
+    alive = readers
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in readers if Path(f"/proc/{pid}").exists()
+                 and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+        time.sleep(0.1)
+    assert not alive, f"reading processes {alive} outlived the import"
