@@ -294,30 +294,73 @@ def cmd_import(args: argparse.Namespace) -> int:
             auto_backup(db_path(args), "import")
     failed = 0
     seen = 0
+    bar = _ImportBar(len(files))
 
     def report(path: Path, plan, summary, error: str) -> None:
         nonlocal failed, seen
         seen += 1
+        bar.clear()
         print(f"[{seen}/{len(files)}] {path.name}")
-        if plan is None:
-            failed += 1
-            print(f"  无法导入：{error}", file=sys.stderr)
-            return
-        for line in describe(plan):
-            print(f"  {line}")
-        if summary is None:
-            print("  （预览，没有写入数据库）")
-            return
-        print(f"  {summary.text}")
-        if summary.kept:
-            print(f"  冲突 {summary.kept} 条保留了本地版本；如需采用导入的版本，请在窗口中导入并逐条选择。")
+        try:
+            if plan is None:
+                failed += 1
+                print(f"  无法导入：{error}", file=sys.stderr)
+                return
+            for line in describe(plan):
+                print(f"  {line}")
+            if summary is None:
+                print("  （预览，没有写入数据库）")
+                return
+            print(f"  {summary.text}")
+            bar.added += summary.inserted
+            if summary.kept:
+                print(f"  冲突 {summary.kept} 条保留了本地版本；如需采用导入的版本，请在窗口中导入并逐条选择。")
+        finally:
+            bar.show(seen)
 
-    if args.dry_run:
-        for item in preview_files(store, files, include_other_units=args.include_other_units):
-            report(item.path, item.plan, None, item.error)
-    else:
-        import_entries(store, read_each(store, files), on_file=report, include_other_units=args.include_other_units)
+    try:
+        if args.dry_run:
+            for item in preview_files(store, files, include_other_units=args.include_other_units):
+                report(item.path, item.plan, None, item.error)
+        else:
+            import_entries(store, read_each(store, files), on_file=report,
+                           include_other_units=args.include_other_units)
+    finally:
+        bar.clear()
     return 1 if failed or missing else 0
+
+
+class _ImportBar:
+    """A progress line kept below the per-file report when the output is a terminal
+    (redrawn in place); when it is a file or a pipe, only the report's plain lines."""
+
+    def __init__(self, total: int, stream=None) -> None:
+        import time
+
+        self.stream = stream or sys.stdout
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.total = total
+        self.added = 0
+        self.clock = time.monotonic
+        self.start = time.monotonic()
+        self.shown = False
+
+    def show(self, done: int) -> None:
+        if not self.tty:
+            return
+        width = 30
+        filled = width * done // max(self.total, 1)
+        elapsed = int(self.clock() - self.start)
+        self.stream.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done:,}/{self.total:,} 个文件 "
+                          f"{100 * done // max(self.total, 1)}%  新增 {self.added:,} 条  已用 {elapsed // 60}:{elapsed % 60:02d}")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.tty and self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -464,4 +507,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):  # the built program: a reading process of an import starts here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(main())

@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,21 +58,61 @@ class Row:
     note: str = ""
 
 
-def run_measured(cmd: list[str], cwd: Path | None = None) -> Run:
-    """Run a child to its end: wall time, CPU time and peak RSS of that child (and what it waited for)."""
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants now (Linux /proc), in KiB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/status") as fh:
+                rss[int(entry)] = next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+        except (OSError, ValueError, IndexError):
+            continue
+    inside = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in inside and pid not in inside:
+                inside.add(pid)
+                grew = True
+    return sum(rss.get(pid, 0) for pid in inside)
+
+
+def run_measured(cmd: list[str], cwd: Path | None = None, tree: bool = False) -> Run:
+    """Run a child to its end: wall time, CPU time and peak RSS of that child (and what it waited for).
+    With ``tree``, the peak RSS is the largest sum over the child and its descendants, sampled
+    every 0.2 s (an import's reading processes run beside it; rusage gives only the largest one)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd or ROOT, env=ENV, stdout=out, stderr=err,
                                 text=True)
+        peak = [0]
+        if tree and os.path.isdir("/proc"):
+            def sample() -> None:
+                while proc.returncode is None and not done.is_set():
+                    peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+                    done.wait(0.2)
+
+            done = threading.Event()
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
         _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, unlike RUSAGE_CHILDREN
         wall = time.perf_counter() - start
+        if tree and os.path.isdir("/proc"):
+            done.set()
+            sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{stderr[-3000:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
+    return Run(wall, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss, peak[0]) / 1024, stdout)
 
 
 def alternate(row: Row, ours, peer, runs: int) -> Row:
@@ -164,11 +205,14 @@ def import_(work: Path, runs: int, scale: str, peer_python: str) -> Row:
         db = work / "import-target.db"
         for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             p.unlink(missing_ok=True)
-        return run_measured([sys.executable, ROOT / "main.py", "import", folder, "--db", db])
+        # CPU time includes the reading processes (waited for before the import exits);
+        # peak RSS is the sum over the process tree.
+        return run_measured([sys.executable, ROOT / "main.py", "import", folder, "--db", db], tree=True)
 
     return alternate(Row(f"import {scale} set ({files} files) into a new DB",
                          peer_name="pandas.read_excel loop + concat"),
-                     ours, lambda: run_measured([peer_python, BENCH / "peers.py", "read_excel", folder]), runs)
+                     ours, lambda: run_measured([peer_python, BENCH / "peers.py", "read_excel", folder], tree=True),
+                     runs)
 
 
 def search(work: Path, runs: int, needs: int) -> list[Row]:

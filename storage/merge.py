@@ -54,16 +54,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from forms import FORMS
 from forms.fields import Form
-from forms.identity import group_digest, group_digests, record_digest, record_key, subject_key
+from forms.identity import group_digest, group_digests, record_digest, subject_key
 from forms.incoming import IncomingRow, ReadResult
 from forms.profile import consolidates, is_own
 from forms.progress import Progress, check
-from forms.reference import ChoiceLists, fold, region_in_text
-from forms.validation import normalise, problems
+from forms.reference import ChoiceLists, fold
+from forms.validation import problems
 from storage import bases as owner_bases
 from storage.merge_apply import apply_plan, history, table_of, undo_batch
 from storage.merge_plan import (
@@ -87,6 +87,7 @@ from storage.merge_plan import (
     PlanItem,
     UndoSummary,
 )
+from storage.merge_prepare import PreparedResult, prepare_rows
 from storage.merge_state import MergeState, older, parse_when
 from storage.records import derived_id, new_id
 from storage.store import Store
@@ -135,6 +136,7 @@ class MergeSession:
         self.own_only = None if include_other_units or consolidates(profile) else profile
         self._states: dict[str, MergeState] = {}
         self._seen_hashes: dict[str, str] = {}  # file hash -> name of the first file of this import
+        self._imported: dict[str, tuple[str, str]] | None = None  # file hash -> its first batch (see imported)
 
     def state(self, form_id: str) -> MergeState:
         if form_id not in self._states:
@@ -146,7 +148,7 @@ class MergeSession:
         state then holds what it would write with the default decisions."""
         state = self.state(result.form_id)
         own_only = self.own_only if state.form.own_records_only else None
-        plan = _plan(self.store, state, result, progress, own_only)
+        plan = _plan(self.store, state, result, progress, own_only, self.imported)
         twin = self._seen_hashes.setdefault(result.file_hash, result.file_name)
         if twin != result.file_name:
             plan.warnings.insert(0, f"与本次导入的另一个文件“{twin}”内容完全相同，不会重复导入。")
@@ -154,10 +156,27 @@ class MergeSession:
             apply_plan(self.store, plan, state, simulate=True)
         return plan
 
+    def imported(self, file_hash: str) -> tuple[str, str] | None:
+        """(file name, imported at) of the first batch, not undone, of a file with this hash: the
+        batches are read once per import (a per-file query scanned them all, 3,000 times) and
+        this import's own are added as they are written."""
+        if self._imported is None:
+            self._imported = {}
+            for b in self.store.db.query("select file_hash, file_name, imported_at from import_batches "
+                                         "where undone_at is null order by rowid"):
+                self._imported.setdefault(b["file_hash"], (b["file_name"], b["imported_at"]))
+        return self._imported.get(file_hash)
+
     def apply(self, plan: ImportPlan, decisions: Mapping[str, str] | None = None, default: str = KEEP_MINE,
               progress: Progress | None = None) -> BatchSummary:
         """Write ``plan`` (planned with ``simulate=False``) in one transaction."""
-        return apply_plan(self.store, plan, self.state(plan.form_id), decisions, default, progress)
+        summary = apply_plan(self.store, plan, self.state(plan.form_id), decisions, default, progress)
+        if summary.batch_id and self._imported is not None and plan.file_hash not in self._imported:
+            found = self.store.db.execute("select file_name, imported_at from import_batches where id = ?",
+                                          [summary.batch_id]).fetchone()
+            if found:
+                self._imported[plan.file_hash] = (found[0], found[1])
+        return summary
 
 
 def preview(store: Store, result: ReadResult, progress: Progress | None = None,
@@ -173,53 +192,52 @@ def apply(store: Store, plan: ImportPlan, decisions: Mapping[str, str] | None = 
 
 
 def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progress | None,
-          own_only: dict | None = None) -> ImportPlan:
+          own_only: dict | None = None,
+          imported: Callable[[str], tuple[str, str] | None] | None = None) -> ImportPlan:
     form = FORMS[result.form_id]
     choices = store.choices
     header = result.header
     plan = ImportPlan(form.id, result.file_name, result.file_hash, header.unit, header.city, header.district, [])
-    _warn(store, result, plan)
-    defaults = {f.key: f.default for f in form.fields if f.default is not None}
+    _warn(store, result, plan, imported)
     claimed: set[str] = set()  # records already matched by an earlier row of this file
     new_ids: set[str] = set()
-    cache: dict[tuple[str, str], object] = {}
     plan.peer = _correspondent(store, result)
     peer = plan.peer or None
     # The reader normalised and validated each row with these lists: take its work as it is.
     checked = result.choices is not None and result.choices == choices
+    defaults = {f.key: f.default for f in form.fields if f.default is not None}
+    ready = result.prepared if isinstance(result, PreparedResult) else prepare_rows(form, result, choices)
     total = len(result.rows)
-    for n, row in enumerate(result.rows):
+    for n, (row, p) in enumerate(zip(result.rows, ready, strict=True)):
         if n % 500 == 0:
             check(progress)
             if progress:
                 progress.update(n, total, f"正在比对第 {n + 1:,} 条……")
-        incoming = dict(row.values) if checked else _renormalise(form, row.values, choices, cache)
-        unit, city, district = _provenance(form, result, row, incoming)
-        nk = record_key(form, unit, incoming)
-        version = _version(row, result)
-        if row.invalid or _unusable(form, incoming):
-            reason = "；".join(row.invalid) if row.invalid else _invalid_reason(form, row)
+        incoming, unit, city, district, nk, version = p.incoming, p.unit, p.city, p.district, p.natural_key, p.version
+        if p.invalid is not None:
             plan.items.append(PlanItem(row, INVALID, incoming, unit, city, district, nk, "", version=version,
-                                       reason=reason))
+                                       reason=p.invalid))
             continue
         local_id = _match(row, incoming, nk, state, claimed)
         if local_id is None and own_only is not None and not is_own(own_only, unit, city, district):
             plan.other_units += 1
             continue
         if local_id is None:
-            values = {f.key: incoming.get(f.key, defaults.get(f.key)) for f in form.fields}
+            p.as_new(form, choices, row.problems if checked and p.incoming == row.values else None)
             insert_id = _insert_id(form, row, nk, state, new_ids)
             new_ids.add(insert_id)
-            plan.items.append(PlanItem(row, NEW, values, unit, city, district, nk, record_digest(form, values),
-                                       insert_id=insert_id, version=version,
-                                       problems=row.problems if checked else problems(form, values, choices)))
+            item = PlanItem(row, NEW, p.values, unit, city, district, nk, p.digest, insert_id=insert_id,
+                            version=version, problems=p.problems)
+            item.group_digests = p.groups
+            item.subject = p.subject
+            plan.items.append(item)
             continue
         claimed.add(local_id)
         local = state.record(local_id) or {}
         item = _compare(form, row, incoming, local, unit, city, district, nk, version, choices,
                         defaults if checked else None, peer)
-        if item.status == IDENTICAL and local_id in state.written_by:
-            item.reason = f"与本次导入的另一个文件“{state.written_by[local_id]}”中的同一条{form.noun}相同。"
+        if item.status == IDENTICAL and state.written_by(local_id):
+            item.reason = f"与本次导入的另一个文件“{state.written_by(local_id)}”中的同一条{form.noun}相同。"
         plan.items.append(item)
     if form.hint_fields:
         plan.duplicates = _duplicates(plan, state)
@@ -234,40 +252,25 @@ def _plan(store: Store, state: MergeState, result: ReadResult, progress: Progres
     return plan
 
 
-def _version(row: IncomingRow, result: ReadResult) -> str:
-    """When this row's values were last changed: the record's own time in an app export whose
-    row is unchanged since, else the time the file was saved (a row edited after export included)."""
-    if row.meta_updated_at and row.id_source == "digest":
-        return row.meta_updated_at
-    candidates = [t for t in (row.meta_updated_at, result.saved_at) if t]
-    if not candidates:
-        return ""
-    return max(candidates, key=lambda t: parse_when(t) or _EPOCH)
-
-
-def _warn(store: Store, result: ReadResult, plan: ImportPlan) -> None:
+def _first_import(store: Store, file_hash: str) -> tuple[str, str] | None:
+    """(file name, imported at) of the first batch, not undone, of a file with this hash."""
     for b in store.db.query("select file_name, imported_at from import_batches where file_hash = ? "
-                            "and undone_at is null order by rowid", [result.file_hash]):
-        plan.warnings.append(f"这个文件已于 {b['imported_at'][:16].replace('T', ' ')} 导入过（{b['file_name']}），"
+                            "and undone_at is null order by rowid limit 1", [file_hash]):
+        return b["file_name"], b["imported_at"]
+    return None
+
+
+def _warn(store: Store, result: ReadResult, plan: ImportPlan,
+          imported: Callable[[str], tuple[str, str] | None] | None = None) -> None:
+    first = imported(result.file_hash) if imported else _first_import(store, result.file_hash)
+    if first:
+        plan.warnings.append(f"这个文件已于 {first[1][:16].replace('T', ' ')} 导入过（{first[0]}），"
                              "再次导入不会产生重复记录。")
-        break
     if not result.header.unit and any(not r.extra.get("unit") for r in result.rows) and not FORMS[result.form_id].region_in_fields:
         plan.warnings.append(f"“{result.file_name}”中没有找到“填报单位”。这些需求将不带填报单位导入，"
                              "建议先补填填报单位，以便识别不同单位报送的同一需求。")
     for note in result.notes:
         plan.warnings.append(note)
-
-
-def _renormalise(form: Form, values: dict, choices: ChoiceLists, cache: dict[tuple[str, str], object]) -> dict:
-    """Choice values again, against this database's lists (officers add their own values)."""
-    out = dict(values)
-    for key, value in values.items():
-        f = form.field(key)
-        if f.is_choice and isinstance(value, str) and value:
-            if (key, value) not in cache:
-                cache[(key, value)] = normalise(f, value, choices)
-            out[key] = cache[(key, value)]
-    return out
 
 
 def _correspondent(store: Store, result: ReadResult) -> str:
@@ -290,37 +293,10 @@ def _insert_id(form: Form, row: IncomingRow, nk: str, state: MergeState, taken: 
     return new_id()
 
 
-def _provenance(form: Form, result: ReadResult, row: IncomingRow, values: dict) -> tuple[str, str, str]:
-    """(unit, city, district) the record belongs to: the row's own columns in a consolidated
-    list, else the file's header block, else its metadata; a case falls back to 推荐单位."""
-    header = result.header
-    unit = row.extra.get("unit") or header.unit
-    if form.region_in_fields:
-        unit = unit or str(values.get("recommender") or "")
-        return unit, str(values.get("city") or ""), str(values.get("district") or "")
-    if row.extra.get("city"):
-        return unit, row.extra["city"], row.extra.get("district", "")
-    if row.extra.get("unit") and row.extra["unit"] != header.unit:
-        city, district = region_in_text(row.extra["unit"])
-        return unit, city, district
-    return unit, header.city, header.district
-
-
-def _unusable(form: Form, values: dict) -> bool:
-    return all(_blank(values.get(key)) for key in form.required_any)
-
-
-def _invalid_reason(form: Form, row: IncomingRow) -> str:
-    where = row.where(next((k for k in form.required_any if k in row.cells), form.required_any[0]))
-    first, *rest = [form.field(k).label for k in form.required_any]
-    named = f"“{first}”和{form.noun}内容" if len(rest) > 1 else f"“{first}”和“{rest[0]}”"
-    return f"{where}：{named}都没有填写，无法作为一条{form.noun}导入。"
-
-
 def _match(row: IncomingRow, incoming: dict, nk: str, state: MergeState, claimed: set[str]) -> str | None:
     form = state.form
     if row.id and row.id in state.rows and row.id not in claimed:
-        known = state.rows[row.id]
+        known = state.record(row.id) or {}
         # An id taken from the row's position (the row was edited, so its digest did not
         # match) is trusted only if the record is recognisably the same one.
         if row.id_source != "position" or _recognisable(form, known, incoming):
@@ -455,28 +431,23 @@ def similar_content(a: str, b: str) -> bool:
 def _duplicates(plan: ImportPlan, state: MergeState) -> list[DuplicateHint]:
     """Incoming needs whose enterprise already has a similar need here: from another unit
     (two offices reporting the same enterprise), or from the same unit under another
-    wording (a hand-filled row whose 需求内容 was edited gets a new natural key)."""
-    by_code: dict[str, list[dict]] = {}
+    wording (a hand-filled row whose 需求内容 was edited gets a new natural key).
+
+    Candidates come from the state's own credit-code and subject indexes (kept current file
+    by file), then from the new rows of this file before the row, in that order."""
+    by_code: dict[str, list[dict]] = {}  # this file's new rows so far
     by_subject: dict[str, list[dict]] = {}
-
-    def add(record: dict) -> None:
-        if record.get("credit_code"):
-            by_code.setdefault(str(record["credit_code"]), []).append(record)
-        key = subject_key(str(record.get("subject_name") or ""))
-        if key:
-            by_subject.setdefault(key, []).append(record)
-
-    for r in state.live():
-        add(r)
     hints: list[DuplicateHint] = []
     for item in plan.items:
         if item.status not in (NEW, CHANGED, CONFLICT):
             continue
         v = item.values
+        code = str(v.get("credit_code") or "") if v.get("credit_code") else ""
+        subject = item.subject if item.subject is not None else subject_key(str(v.get("subject_name") or ""))
+        known_code, known_subject = state.hint_pool(code, subject)
+        pools = [known_code + by_code.get(code, []) if code else [], known_subject + by_subject.get(subject, [])]
         seen: set[int] = set()
         found = 0
-        pools = [by_code.get(str(v.get("credit_code") or ""), []) if v.get("credit_code") else [],
-                 by_subject.get(subject_key(str(v.get("subject_name") or "")), [])]
         for record in (r for pool in pools for r in pool):
             if id(record) in seen or record.get("id") in (item.local_id, item.insert_id) or found >= _MAX_HINTS_PER_ROW:
                 continue
@@ -491,7 +462,11 @@ def _duplicates(plan: ImportPlan, state: MergeState) -> list[DuplicateHint]:
                     str(record.get("category") or ""), str(record.get("content") or ""), reason))
         if item.status == NEW:
             # Later rows of a consolidated list are compared with this one too.
-            add({**v, "id": item.insert_id, "unit": item.unit, "_pending": True})
+            pending = {**v, "id": item.insert_id, "unit": item.unit, "_pending": True}
+            if code:
+                by_code.setdefault(code, []).append(pending)
+            if subject:
+                by_subject.setdefault(subject, []).append(pending)
     return hints
 
 

@@ -55,6 +55,7 @@ class PlanItem:
     # incoming digest of each group. ``values`` holds the groups that take or conflict.
     groups: dict[str, str] = field(default_factory=dict)
     group_digests: dict[str, str] = field(default_factory=dict)
+    subject: str | None = None  # a new row's folded subject (forms.identity.subject_key), when worked out ahead
 
     @property
     def key(self) -> str:

@@ -113,6 +113,17 @@ def remembered_password(path: Path) -> str | None:
         return _remembered.get(_key(path))
 
 
+def remembered_passwords() -> dict[str, str]:
+    """Every password remembered in this session (handed to the processes that read files)."""
+    with _lock:
+        return dict(_remembered)
+
+
+def remember_passwords(passwords: dict[str, str]) -> None:
+    with _lock:
+        _remembered.update(passwords)
+
+
 def _office_file(data: bytes):
     """msoffcrypto's view of an OLE compound file, or None when it is not an Office file it knows."""
     try:

@@ -16,7 +16,6 @@ Runs on whatever thread calls it (the import worker); it opens no database.
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -124,7 +123,7 @@ def _read(path: Path, form_hint: str | None, progress: Progress | None, choices:
 
 
 def _head(sheet: Sheet, n: int) -> list[tuple]:
-    return list(itertools.islice(sheet.iter_rows(values_only=True), n))
+    return sheet.head(n)
 
 
 def _grid(sheet: Sheet) -> list[tuple]:
@@ -140,10 +139,18 @@ def _matcher(form: Form) -> LabelMatcher:
     return _MATCHERS[form.id]
 
 
+def _header_of(sheet: Sheet, form: Form) -> HeaderRow | None:
+    """The sheet's header row for ``form``, looked for once per sheet (telling the form and
+    reading the table both ask)."""
+    if form.id not in sheet.found:
+        sheet.found[form.id] = find_header(_head(sheet, HEADER_SCAN_ROWS), form, _matcher(form))
+    return sheet.found[form.id]  # type: ignore[return-value]
+
+
 def _holds(form: Form, sheets: Sequence[Sheet]) -> bool:
     """Whether some sheet holds ``form``: its header row, or (a form per sheet) its labels."""
     if form.layout is Layout.TABLE:
-        return any(find_header(_head(s, HEADER_SCAN_ROWS), form, _matcher(form)) for s in sheets)
+        return any(_header_of(s, form) for s in sheets)
     return any(case_label_count(_grid(s), _matcher(form)) >= 3 for s in sheets)
 
 
@@ -189,7 +196,7 @@ def _read_tables(name: str, sheets: Sequence[Sheet], form: Form, choices: Choice
     titles: list[object] = []
     notes: list[str] = []
     for sheet in sheets:
-        header: HeaderRow | None = find_header(_head(sheet, HEADER_SCAN_ROWS), form, _matcher(form))
+        header: HeaderRow | None = _header_of(sheet, form)
         if header is None:
             if not quiet and any(any(v is not None for v in r) for r in _head(sheet, 50)):
                 notes.append(f"工作表“{sheet.title}”中没有找到表头，未导入。")

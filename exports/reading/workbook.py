@@ -7,6 +7,7 @@ rows of plain values (``Sheet.iter_rows``), streamed where the format allows.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,6 +68,12 @@ def _password_error(name: str) -> ReadError:
                                     "或用 Excel/WPS 输入密码打开后另存为无密码的文件再导入。")
 
 
+# Rows of a sheet parsed once and kept for every look at its top (which form, where the
+# header is, the header block, a case form's grid). A sheet that ends within them (every
+# county's list) is never parsed again; a longer one is streamed from the start once more.
+HEAD_ROWS = 500
+
+
 class Sheet:
     """One sheet of any supported file: a title, a visibility and rows of plain values."""
 
@@ -75,9 +82,30 @@ class Sheet:
         self.sheet_state = state
         self._rows_fn = rows_fn
         self.size_hint = size_hint  # number of rows when the file says so (for progress only)
+        self._head: list[tuple] | None = None
+        self._whole = False  # the head holds every row of the sheet
+        self.found: dict[str, object] = {}  # what the reader found in the head, by form (the header row)
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple]:
+        if self._head is not None and self._whole:
+            return iter(self._head)
         return self._rows_fn()
+
+    def head(self, n: int) -> list[tuple]:
+        """The first ``n`` rows (fewer when the sheet is shorter), parsed once for up to HEAD_ROWS."""
+        if n > HEAD_ROWS:
+            return list(itertools.islice(self.iter_rows(), n))
+        if self._head is None:
+            rows = self._rows_fn()
+            try:
+                head = list(itertools.islice(rows, HEAD_ROWS + 1))
+            finally:
+                close = getattr(rows, "close", None)
+                if close:
+                    close()
+            self._whole = len(head) <= HEAD_ROWS
+            self._head = head[:HEAD_ROWS]
+        return self._head[:n]
 
 
 class Book:
