@@ -18,7 +18,7 @@ import logging
 import sys
 from pathlib import Path
 
-from forms import APP_NAME, APP_VERSION, FORMS
+from forms import APP_NAME, FORMS, app_version
 from forms.fields import Layout
 
 log = logging.getLogger("wanlixing")
@@ -56,11 +56,22 @@ def setup_logging() -> Path | None:
         return None
 
 
+
+class _VersionAction(argparse.Action):
+    """--version: the version is read only when asked for (see forms.app_version)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help or "显示版本号并退出")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{APP_NAME} {app_version()}")
+        parser.exit()
+
 def build_parser() -> argparse.ArgumentParser:
     db_help = "数据库文件（默认在用户数据目录中）"
     p = ChineseArgumentParser(prog=PROG, description=f"{APP_NAME}：需求清单与优秀案例推荐表的填报、导出与汇总")
     p.add_argument("--db", help=db_help)
-    p.add_argument("--version", action="version", version=f"{APP_NAME} {APP_VERSION}")
+    p.add_argument("--version", action=_VersionAction)
     sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
 
     def with_db(sp: argparse.ArgumentParser) -> None:

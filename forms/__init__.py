@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import tomllib
-from importlib import metadata
+from functools import cache
 from pathlib import Path
 
 from forms.cases import CASES
@@ -14,12 +13,18 @@ from forms.profile import PROFILE
 APP_NAME = "万里行填报助手"
 
 
-def _app_version() -> str:
+@cache
+def app_version() -> str:
     """The version, written only in pyproject.toml.
 
     Installed (pip, or the PyInstaller build, which ships the package metadata) it comes
     from the metadata; a source checkout that was never installed reads pyproject.toml.
+    Read when first asked for (``forms.APP_VERSION`` too): importlib.metadata costs about
+    20 ms of every start-up otherwise (issue 9).
     """
+    import tomllib
+    from importlib import metadata
+
     try:
         return metadata.version("wanlixing")
     except metadata.PackageNotFoundError:
@@ -31,7 +36,13 @@ def _app_version() -> str:
         return "0+unknown"
 
 
-APP_VERSION = _app_version()
+
+
+def __getattr__(name: str) -> str:
+    if name == "APP_VERSION":
+        return app_version()
+    raise AttributeError(f"module 'forms' has no attribute {name!r}")
+
 
 # The forms whose records the app keeps, one table each (named by the form's id), in the
 # order the window, the reader and the merge go through them.

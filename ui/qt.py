@@ -49,7 +49,6 @@ from PySide6.QtGui import (
     QUndoCommand,
     QUndoStack,
 )
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -92,3 +91,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+# Printing's classes load when 文件 → 打印… first asks for them: QtPrintSupport costs about
+# 15 ms of every start-up otherwise (issue 9). ``from ui.qt import QPrinter`` works as usual.
+_PRINT_SUPPORT = frozenset({"QPrinter", "QPrintPreviewDialog", "QPrintPreviewWidget"})
+
+
+def __getattr__(name: str):
+    if name in _PRINT_SUPPORT:
+        from PySide6 import QtPrintSupport
+
+        return getattr(QtPrintSupport, name)
+    raise AttributeError(f"module 'ui.qt' has no attribute {name!r}")
