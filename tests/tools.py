@@ -36,6 +36,20 @@ def require_tool(name: str) -> str:
     pytest.skip(message)
 
 
+def require_font(family: str, package: str) -> None:
+    """Skip the test (or fail under WANLIXING_REQUIRE_TOOLS=1) unless fontconfig knows ``family``:
+    LibreOffice lays a sheet out with the metrics of the font it finds."""
+    fc_list = shutil.which("fc-list")
+    if fc_list:
+        found = subprocess.run([fc_list, f":family={family}", "family"], capture_output=True, text=True).stdout
+        if found.strip():
+            return
+    message = f"the font {family} is not installed (Debian: apt-get install {package})"
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"{message}; {REQUIRE_ENV}=1 requires it")
+    pytest.skip(message)
+
+
 def soffice_convert(src: str | Path, to: str, outdir: str | Path, timeout: float = 180) -> Path:
     """Convert ``src`` with headless LibreOffice (``to`` e.g. "csv", "pdf"); returns the new file.
 

@@ -13,7 +13,7 @@ from exports.xlsx_cases import BODY_SIZE, COLUMN_WIDTHS, export_cases_xlsx
 from exports.xlsx_needs import SHEET_NAME, export_needs_xlsx
 from exports.xlsx_pagefit import MIN_TEXT_PT, choose_fit, column_points
 from storage.sample import fill
-from tests.tools import pdf_page_count, run_tool, soffice_convert, squeeze
+from tests.tools import pdf_page_count, require_font, run_tool, soffice_convert, squeeze
 
 
 def test_column_width_in_points():
@@ -69,6 +69,9 @@ def _word_heights(pdf, page: int) -> list[float]:
 
 
 def test_libreoffice_prints_two_readable_pages_per_block_of_rows(store, tmp_path):
+    # Calibri is the xlsx default font and Excel's column-width unit; without its metrics
+    # (Carlito) LibreOffice measures every column wider and splits the sheet differently.
+    require_font("Carlito", "fonts-crosextra-carlito")
     fill(store, needs=30, cases=0, seed=3)
     export_needs_xlsx(store, tmp_path / "needs.xlsx")
     pdf = soffice_convert(tmp_path / "needs.xlsx", "pdf", tmp_path)
