@@ -198,17 +198,28 @@ class ConsolidationPage(QWidget):
         record_model.WORKER_ROWS) is read on a worker thread; the page keeps its last figures
         meanwhile and says it is counting."""
         self.needs.refill_filters()
-        self._figures_generation += 1
-        generation = self._figures_generation
         showing_duplicates = self.tabs.currentWidget() is self.duplicates_tab
-        path = self.store.needs.path
-        if not path or self.store.needs.count() < record_model.WORKER_ROWS:
+        path = self._worth_a_worker()
+        if not path:
+            self._figures_generation += 1  # a count still running elsewhere is not shown
             self.needs.model.reload()
             dup = likely_duplicates(self.store) if showing_duplicates else None
             self._show_all(submissions(self.store), summary(self.store), dup)
             return
         self.needs.apply_query()  # the list, also elsewhere
         self.board_summary.setText(S.COUNTING)
+        self._count_elsewhere(path, S.COUNT_TASK, showing_duplicates,
+                              lambda: self.board_summary.setText(S.COUNTING_FAILED))
+
+    def _worth_a_worker(self) -> str:
+        """The database file when there are enough needs to count them on a worker, else ""."""
+        path = self.store.needs.path
+        return path if path and self.store.needs.count() >= record_model.WORKER_ROWS else ""
+
+    def _count_elsewhere(self, path: str, label: str, duplicates: bool, on_failed) -> None:
+        """Board, figures (and duplicates) on a worker; only the latest count is shown."""
+        self._figures_generation += 1
+        generation = self._figures_generation
 
         def done(result) -> None:
             if generation == self._figures_generation:
@@ -216,9 +227,9 @@ class ConsolidationPage(QWidget):
 
         def failed(exc: Exception) -> None:
             if generation == self._figures_generation:
-                self.board_summary.setText(S.COUNTING_FAILED)
+                on_failed()
 
-        run_quiet(S.COUNT_TASK, _figures_job, path, showing_duplicates, on_done=done, on_error=failed)
+        run_quiet(label, _figures_job, path, duplicates, on_done=done, on_error=failed)
 
     def hideEvent(self, event) -> None:
         # Left (another tab, or the window closing): a count still running is not shown; the
@@ -255,20 +266,12 @@ class ConsolidationPage(QWidget):
     def _refresh_duplicates(self) -> None:
         if self.tabs.currentWidget() is not self.duplicates_tab:
             return
-        path = self.store.needs.path
-        if not path or self.store.needs.count() < record_model.WORKER_ROWS:
+        path = self._worth_a_worker()
+        if not path:
             self._show_duplicates(likely_duplicates(self.store))
             return
         self.duplicates_hint.setText(S.DUPLICATES_SEARCHING)
-        self._figures_generation += 1
-        generation = self._figures_generation
-
-        def done(result) -> None:
-            if generation == self._figures_generation:
-                self._show_all(*result)
-
-        run_quiet(S.DUPLICATES_TASK, _figures_job, path, True, on_done=done,
-                  on_error=lambda exc: self.duplicates_hint.setText(S.DUPLICATES_FAILED))
+        self._count_elsewhere(path, S.DUPLICATES_TASK, True, lambda: self.duplicates_hint.setText(S.DUPLICATES_FAILED))
 
     def _show_duplicates(self, groups: list[list[dict]]) -> None:
         self.duplicates_model.set_rows([
