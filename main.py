@@ -191,9 +191,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.form == "progress":
         if args.consolidated:
             raise UserError("办理进展按本单位的需求导出，不能与 --consolidated 同用。")
-        from forms.needs import PROGRESS_FIELDS, PROGRESS_SUFFIX
+        from exports.documents import PROGRESS_REPORT
 
-        report = {"fields": PROGRESS_FIELDS, "title_suffix": PROGRESS_SUFFIX}
+        report = PROGRESS_REPORT
     form = FORMS["needs" if report else args.form]
     if form.layout is Layout.TABLE:  # a list: chosen by filters, may be consolidated
         if args.ids:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from forms import FORMS
 from forms.fields import Layout
+from forms.needs import PROGRESS_FIELDS, PROGRESS_SUFFIX
 from forms.progress import Progress
 from storage import Store
 
@@ -51,6 +52,11 @@ _WRITERS: dict[tuple[str, str], Callable[[], Callable[..., int]]] = {
     ("cases", "xlsx"): _cases_xlsx,
     ("cases", "pdf"): _cases_pdf,
 }
+
+
+# The progress report (办理进展) is the needs list with fewer columns and its own title: the
+# options the needs writers take for it (export_records(..., **PROGRESS_REPORT)).
+PROGRESS_REPORT: dict[str, object] = {"fields": PROGRESS_FIELDS, "title_suffix": PROGRESS_SUFFIX}
 
 
 def export_records(store: Store, form_id: str, ext: str, path: str | Path, ids: Sequence[str] | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from exports.documents import export_records
+from exports.documents import PROGRESS_REPORT, export_records
 from exports.filenames import default_filename
 from forms import FORMS
 from storage import DatabaseError, Store
@@ -86,9 +86,7 @@ def export(parent: QWidget, store: Store, form_id: str, ext: str, ids=None, cons
     name = default_filename(form_id, store.profile(), ext, dt.date.today(), consolidated=consolidated)
     title = strings.EXPORT_TITLE.format(document=form.document_name)
     if progress_report:
-        from forms.needs import PROGRESS_FIELDS, PROGRESS_SUFFIX
-
-        report = {"fields": PROGRESS_FIELDS, "title_suffix": PROGRESS_SUFFIX}
+        report = PROGRESS_REPORT
         name = default_filename("progress", store.profile(), ext, dt.date.today())
         title = strings.EXPORT_PROGRESS_TITLE
     path = _ask_path(parent, title, name, ext)
