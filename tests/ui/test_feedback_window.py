@@ -25,9 +25,9 @@ def district_list(path, unit: str, district: str, names: list[str]) -> None:
     wb.save(path)
 
 
-def test_feedback_export_from_the_summary_tab(qtbot, app_window, db_path, tmp_path, monkeypatch):
+def city_with_two_districts(db_path, tmp_path) -> Store:
+    """The city's database after importing 鼓楼区 (甲公司, 乙公司) and 台江区 (丙公司); open."""
     from exports.importing import import_entries, read_each
-    from ui import feedback_dialog
 
     store = Store.open(db_path)
     store.set_profile(CITY)
@@ -35,6 +35,13 @@ def test_feedback_export_from_the_summary_tab(qtbot, app_window, db_path, tmp_pa
     district_list(files[0], "福州市鼓楼区市场监督管理局", "鼓楼区", ["甲公司", "乙公司"])
     district_list(files[1], "福州市台江区市场监督管理局", "台江区", ["丙公司"])
     import_entries(store, read_each(store, files), total=2)
+    return store
+
+
+def test_feedback_export_from_the_summary_tab(qtbot, app_window, db_path, tmp_path, monkeypatch):
+    from ui import feedback_dialog
+
+    store = city_with_two_districts(db_path, tmp_path)
     first = store.needs.rows()[0]
     store.needs.update(first["id"], {"status": "已匹配资源", "feedback": "已对接省保护中心。"})
     store.close()
@@ -151,15 +158,9 @@ def test_feedback_filter_colours_and_summary_line(qtbot, app_window, db_path, tm
 
 def test_summary_export_takes_the_current_filter(qtbot, app_window, db_path, tmp_path, monkeypatch):
     """汇总 → 导出汇总 Excel writes what 汇总清单's filters show: here one district."""
-    from exports.importing import import_entries, read_each
     from ui import export_actions
 
-    store = Store.open(db_path)
-    store.set_profile(CITY)
-    files = [tmp_path / "鼓楼.xlsx", tmp_path / "台江.xlsx"]
-    district_list(files[0], "福州市鼓楼区市场监督管理局", "鼓楼区", ["甲公司", "乙公司"])
-    district_list(files[1], "福州市台江区市场监督管理局", "台江区", ["丙公司"])
-    import_entries(store, read_each(store, files), total=2)
+    store = city_with_two_districts(db_path, tmp_path)
     store.close()
     window = app_window()
     page = window.consolidation_page
