@@ -77,6 +77,14 @@ def _entry(bases: dict[str, dict], owner: str, peer: str | None) -> dict:
     return group
 
 
+def _group(bases: dict[str, dict], owner: str) -> dict:
+    """The group's shared entry, made complete for writing."""
+    group = bases.setdefault(owner, {})
+    group.setdefault("seen", [])
+    group.setdefault("v", "")
+    return group
+
+
 def _move(entry: dict, digest: str, version: str | None) -> None:
     seen = [d for d in entry.get("seen", []) if d != digest]
     entry["seen"] = [digest, *seen][:_KEEP]
@@ -88,9 +96,7 @@ def exchanged(bases: dict[str, dict], owner: str, digest: str, version: str | No
               peer: str | None = None) -> None:
     """Record that ``digest`` is the group's version both sides hold now (it becomes the base).
     ``peer``: the file came from that correspondent; only its own base moves if it has one."""
-    group = bases.setdefault(owner, {"seen": [], "v": ""})
-    group.setdefault("seen", [])
-    group.setdefault("v", "")
+    group = _group(bases, owner)
     own = group.get("peers", {}).get(peer) if peer else None
     _move(own if own is not None else group, digest, version)
 
@@ -98,9 +104,7 @@ def exchanged(bases: dict[str, dict], owner: str, digest: str, version: str | No
 def sent_to(bases: dict[str, dict], owner: str, digest: str, peer: str | None) -> None:
     """The group went out in a file of ours: to ``peer`` alone (it gets a base of its own,
     started from the shared one), or to anyone (None: every base moves)."""
-    group = bases.setdefault(owner, {"seen": [], "v": ""})
-    group.setdefault("seen", [])
-    group.setdefault("v", "")
+    group = _group(bases, owner)
     if peer:
         peers = group.setdefault("peers", {})
         own = peers.setdefault(peer, {"seen": list(group["seen"]), "v": group["v"]})
