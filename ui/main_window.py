@@ -208,8 +208,16 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        from ui import backup_dialog as db
-        from ui import export_actions as ex
+        # The menus' modules load on first use, not with the window (issue 9: start-up).
+        def db():
+            from ui import backup_dialog
+
+            return backup_dialog
+
+        def ex():
+            from ui import export_actions
+
+            return export_actions
 
         bar = self.menuBar()
         file_menu = bar.addMenu(strings.MENU_FILE)
@@ -236,12 +244,12 @@ class MainWindow(QMainWindow):
         self._action(file_menu, strings.MENU_IMPORT_FOLDER, lambda: self._import(folder=True))
         self._action(file_menu, strings.MENU_IMPORT_HISTORY, self.open_history)
         file_menu.addSeparator()
-        self._action(file_menu, strings.MENU_TEMPLATE_NEEDS, lambda: ex.save_template(self, self.store, "needs"))
-        self._action(file_menu, strings.MENU_TEMPLATE_CASES, lambda: ex.save_template(self, self.store, "cases"))
+        self._action(file_menu, strings.MENU_TEMPLATE_NEEDS, lambda: ex().save_template(self, self.store, "needs"))
+        self._action(file_menu, strings.MENU_TEMPLATE_CASES, lambda: ex().save_template(self, self.store, "cases"))
         file_menu.addSeparator()
-        self._action(file_menu, strings.OPEN_OTHER_DB, lambda: db.open_other_database(self))
-        self._action(file_menu, strings.BACKUP_DB, lambda: db.backup_database(self))
-        self._action(file_menu, strings.RESTORE_BACKUP, lambda: db.restore_backup(self))
+        self._action(file_menu, strings.OPEN_OTHER_DB, lambda: db().open_other_database(self))
+        self._action(file_menu, strings.BACKUP_DB, lambda: db().backup_database(self))
+        self._action(file_menu, strings.RESTORE_BACKUP, lambda: db().restore_backup(self))
         file_menu.addSeparator()
         self._action(file_menu, strings.QUIT, self.close, QKeySequence.StandardKey.Quit)
 

@@ -1,0 +1,80 @@
+"""ui/qt.py looks its names up on first use: the list type checkers see and the list served at
+run time must be the same, every name must resolve, and the window's start must not pay for the
+classes only dialogs use (issue 9)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import ui.qt
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _type_checking_names() -> set[str]:
+    tree = ast.parse((ROOT / "ui" / "qt.py").read_text(encoding="utf-8"))
+    block = next(node for node in tree.body if isinstance(node, ast.If))
+    return {alias.name for node in block.body if isinstance(node, ast.ImportFrom) for alias in node.names}
+
+
+def test_the_names_type_checkers_see_are_the_names_served():
+    served = set(ui.qt._MODULE_OF)
+    assert _type_checking_names() == served
+    assert len(served) > 80
+
+
+def test_every_name_resolves_to_the_pyside6_object():
+    import importlib
+
+    for name, module in ui.qt._MODULE_OF.items():
+        assert getattr(ui.qt, name) is getattr(importlib.import_module(f"PySide6.{module}"), name)
+    assert "QLabel" in dir(ui.qt)
+
+
+def test_an_unknown_name_is_an_import_error():
+    try:
+        from ui.qt import QNoSuchWidget  # noqa: F401
+    except ImportError as exc:
+        assert "QNoSuchWidget" in str(exc)
+    else:
+        raise AssertionError("an unknown Qt name was served")
+
+
+def test_opening_the_window_does_not_build_the_dialogs_classes(tmp_path):
+    """The first screen resolves only what it shows; printing and the dialogs' widgets wait."""
+    code = (
+        "import sys, main\n"
+        "main.import_sqlite_utils_lean()\n"
+        "from ui import main_window\n"
+        "from ui.qt import QApplication, QTimer\n"
+        "shown = main_window.MainWindow.showEvent\n"
+        "def show_event(self, event):\n"
+        "    shown(self, event)\n"
+        "    def report():\n"
+        "        import ui.qt\n"
+        "        names = sorted(n for n in ui.qt._MODULE_OF if n in vars(ui.qt))\n"
+        "        print(' '.join(names))\n"
+        "        print(' '.join(sorted(m for m in sys.modules if m in (\n"
+        "            'PySide6.QtPrintSupport', 'importlib.metadata', 'openpyxl', 'reportlab', 'numpy'))))\n"
+        "        QApplication.quit()\n"
+        "    QTimer.singleShot(0, report)\n"
+        "main_window.MainWindow.showEvent = show_event\n"
+        f"main.main(['--db', {str(tmp_path / 'w.db')!r}])\n"
+    )
+    # A profile, so the first-run dialog does not wait for the officer.
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "sample", "--db", str(tmp_path / "w.db"),
+                    "--needs", "3", "--cases", "0"], check=True, capture_output=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    resolved, heavy = (out.stdout.splitlines() + ["", ""])[:2]
+    resolved_names = set(resolved.split())
+    assert {"QMainWindow", "QTableView", "Qt"} <= resolved_names
+    # Classes that only dialogs, printing and the import preview use.
+    assert not resolved_names & {"QPrinter", "QPrintPreviewDialog", "QListWidget", "QTextBrowser", "QSplitter",
+                                 "QInputDialog", "QScrollArea"}
+    assert heavy == "", heavy  # sqlite-utils plugins (importlib.metadata), exports' libraries, printing
