@@ -13,7 +13,7 @@ from forms import APP_NAME
 from storage import DatabaseError, Store, default_db_path
 from storage.errors import explain
 from ui import instance_lock, strings
-from ui.qt import QApplication, QFont, QFontDatabase, QLibraryInfo, QMessageBox, QTranslator, QWidget
+from ui.qt import QApplication, QFont, QFontDatabase, QLibraryInfo, QMessageBox, QTimer, QTranslator, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,16 @@ def daily_backup(path: Path) -> str:
 
 
 def run(db_path: Path | None) -> int:
+    from ui import tasks
+
+    try:
+        return _run(db_path)
+    finally:
+        tasks.resume_gc_after_start_up()  # for the ways out before the window is shown
+
+
+def _run(db_path: Path | None) -> int:
+    from ui import tasks
     from ui.main_window import MainWindow
     from ui.profile_dialog import ProfileDialog
 
@@ -143,6 +153,7 @@ def run(db_path: Path | None) -> int:
     window.show()
     if note:
         window.statusBar().showMessage(note, 30000)
+    QTimer.singleShot(0, tasks.resume_gc_after_start_up)  # main.main paused collection for the start-up
     code = app.exec()
     # 文件 → 打开其他数据库 may have replaced the first window; close every database still open.
     for widget in QApplication.topLevelWidgets():

@@ -102,6 +102,19 @@ def _last_task_ended() -> None:
         _gc_paused = False
 
 
+def resume_gc_after_start_up() -> None:
+    """UI thread, once the window is shown: end the start-up's pause of automatic collection
+    (main.main turns it off: start-up makes many objects and frees few, and the collector only
+    walks them). If a task is already running, the last one to end resumes it, as above."""
+    global _gc_paused
+    if gc.isenabled():
+        return
+    if _running:
+        _gc_paused = True
+    else:
+        gc.enable()
+
+
 def _release(entry: tuple[_Signals, threading.Thread]) -> None:
     """Called by a zero timer after the task's last slot has returned: drops ``entry``."""
 
