@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 # argparse's message ids (Python 3.11) -> what the officer reads. Error messages are completed by
 # ChineseArgumentParser.error() into "命令行参数有误：<message>。请运行 … --help 查看用法。"
@@ -187,23 +187,20 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
             return f"{prefix}{line}\n\n"
         parts = re.findall(r"\(.*?\)+(?=\s|$)|\[.*?\]+(?=\s|$)|\S+", line[len(prog):])
         text_width = self._width - self._current_indent
-        indent = display_width(prefix + prog) + 1
-        if indent > text_width * 3 // 4:  # a long program name: the parts go below it
-            lines, indent = [prefix + prog], display_width(prefix)
-            current: list[str] = []
-        else:
-            lines, current = [], [prefix + prog]
-        used = display_width(prefix + prog) if current else indent - 1
+        head = prefix + prog
+        indent = display_width(head) + 1
+        lines: list[list[str]] = [[head]]
+        if indent > text_width * 3 // 4:  # a long program name: the parts go on the lines below it
+            indent = display_width(prefix)
+            lines.append([])
         for part in parts:
-            size = display_width(part)
-            if used + 1 + size > text_width and current and current != [prefix + prog]:
-                lines.append(" ".join(current))
-                current, used = [], indent - 1
-            current.append(part)
-            used += 1 + size
-        lines.append(" ".join(current))
-        text = lines[0] + "".join(f"\n{' ' * indent}{line_}" for line_ in lines[1:] if line_)
-        return f"{text}\n\n"
+            line = lines[-1]
+            wide = display_width(" ".join([*line, part])) + (indent if len(lines) > 1 else 0) > text_width
+            if wide and line and line != [head]:
+                lines.append([part])
+            else:
+                line.append(part)
+        return "\n".join(" " * indent * bool(i) + " ".join(words) for i, words in enumerate(lines)) + "\n\n"
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return wrap(text, width)
@@ -256,7 +253,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     format_usage = _in_chinese(argparse.ArgumentParser.format_usage)
     format_help = _in_chinese(argparse.ArgumentParser.format_help)
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"命令行参数有误：{message}。\n请运行 {self.prog} --help 查看用法。\n")
 

@@ -26,7 +26,7 @@ ENGLISH = ["usage", "options", "show this help", "positional arguments", "error:
            "unrecognized", "expected", "argument", "ambiguous", "invalid", "could match"]
 # ASCII words the app's own help legitimately shows: program, sub-command and choice names, file types.
 KNOWN_WORDS = {"python", "main", "py", *SUBCOMMANDS, "needs", "cases", "feedback", "progress",
-               "Excel", "PDF", "xlsx", "pdf", "UUID"}
+               "Excel", "PDF", "xlsx", "pdf"}
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
