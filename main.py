@@ -19,6 +19,7 @@ import logging
 import sys
 from pathlib import Path
 
+from cli_text import ChineseArgumentParser, integer
 from forms import APP_NAME, FORMS, app_version
 from forms.fields import Layout
 
@@ -29,12 +30,6 @@ PROG = "wanlixing-cli" if getattr(sys, "frozen", False) else "python main.py"
 
 class UserError(Exception):
     """A problem to report as one Chinese sentence, without a traceback."""
-
-
-class ChineseArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own messages are English
-        self.print_usage(sys.stderr)
-        self.exit(2, f"命令行参数有误：{message}\n请运行 {PROG} --help 查看用法。\n")
 
 
 def log_file() -> Path:
@@ -71,55 +66,57 @@ class _VersionAction(argparse.Action):
 def build_parser() -> argparse.ArgumentParser:
     db_help = "数据库文件（默认在用户数据目录中）"
     p = ChineseArgumentParser(prog=PROG, description=f"{APP_NAME}：需求清单与优秀案例推荐表的填报、导出与汇总")
-    p.add_argument("--db", help=db_help)
+    p.add_argument("--db", metavar="文件", help=db_help)
     p.add_argument("--version", action=_VersionAction)
-    sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
+    sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser, title="子命令", metavar="子命令",
+                           help="不给子命令时打开窗口；各子命令的用法见 %(prog)s 子命令 --help")
 
     def with_db(sp: argparse.ArgumentParser) -> None:
         # SUPPRESS: a --db given before the sub-command is not overwritten by None.
-        sp.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+        sp.add_argument("--db", default=argparse.SUPPRESS, metavar="文件", help=db_help)
 
     sp = sub.add_parser("sample", help="填入示例数据（明显为虚构）")
     with_db(sp)
-    sp.add_argument("--needs", type=int, default=200, help="需求条数（默认 200）")
-    sp.add_argument("--cases", type=int, default=3, help="案例个数（默认 3）")
-    sp.add_argument("--seed", type=int, default=2023, help="随机种子，相同种子生成相同数据")
+    sp.add_argument("--needs", type=integer, metavar="条数", default=200, help="需求条数（默认 200）")
+    sp.add_argument("--cases", type=integer, metavar="个数", default=3, help="案例个数（默认 3）")
+    sp.add_argument("--seed", type=integer, metavar="种子", default=2023, help="随机种子，相同种子生成相同数据")
 
     sp = sub.add_parser("export", help="导出 Excel 或 PDF")
     with_db(sp)
-    sp.add_argument("form", choices=["needs", "cases", "feedback", "progress"],
-                    help="needs=需求清单，cases=优秀案例，feedback=按填报单位导出对接反馈（每个单位一个文件），"
+    sp.add_argument("form", choices=["needs", "cases", "feedback", "progress"], metavar="表格",
+                    help="needs、cases、feedback 或 progress：needs=需求清单，cases=优秀案例，"
+                         "feedback=按填报单位导出对接反馈（每个单位一个文件），"
                          "progress=需求办理进展（每项需求的办理状态与对接反馈，用于年度书面总结）")
-    sp.add_argument("--out", required=True, help="输出文件，扩展名 .xlsx 或 .pdf；导出反馈时为输出文件夹")
-    sp.add_argument("--level", help="只导出这个协调层级的需求，如 需国家知识产权局协调、国家局、省局")
-    sp.add_argument("--city", help="只导出这个设区市的需求，如 福州市")
-    sp.add_argument("--district", help="只导出这个县（市、区）的需求，如 鼓楼区")
-    sp.add_argument("--status", help="只导出这个办理状态的需求，如 已匹配资源")
-    sp.add_argument("--unit", dest="units", action="append",
+    sp.add_argument("--out", required=True, metavar="文件", help="输出文件，扩展名 .xlsx 或 .pdf；导出反馈时为输出文件夹")
+    sp.add_argument("--level", metavar="层级", help="只导出这个协调层级的需求，如 需国家知识产权局协调、国家局、省局")
+    sp.add_argument("--city", metavar="设区市", help="只导出这个设区市的需求，如 福州市")
+    sp.add_argument("--district", metavar="县区", help="只导出这个县（市、区）的需求，如 鼓楼区")
+    sp.add_argument("--status", metavar="状态", help="只导出这个办理状态的需求，如 已匹配资源")
+    sp.add_argument("--unit", dest="units", action="append", metavar="单位",
                     help="导出反馈时只导出这个填报单位（单位名称或地区，如 福州市鼓楼区；可重复）")
     sp.add_argument("--consolidated", action="store_true", help="按地区汇总导出（需求清单）")
-    sp.add_argument("--id", dest="ids", action="append", help="只导出这些案例（可重复）")
+    sp.add_argument("--id", dest="ids", action="append", metavar="编号", help="只导出这些案例（可重复）")
 
     sp = sub.add_parser("template", help="生成空白模板")
-    sp.add_argument("form", choices=["needs", "cases"])
-    sp.add_argument("--out", required=True, help="输出的 .xlsx 文件")
-    sp.add_argument("--year", type=int, help="活动年度")
+    sp.add_argument("form", choices=["needs", "cases"], metavar="表格", help="needs 或 cases：needs=需求清单，cases=优秀案例")
+    sp.add_argument("--out", required=True, metavar="文件", help="输出的 .xlsx 文件")
+    sp.add_argument("--year", type=integer, metavar="年度", help="活动年度，如 2024")
 
     sp = sub.add_parser("import", help="导入同事的 Excel 文件或文件夹")
     with_db(sp)
-    sp.add_argument("paths", nargs="+", help="文件或文件夹")
+    sp.add_argument("paths", nargs="+", metavar="路径", help="文件或文件夹")
     sp.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
     sp.add_argument("--include-other-units", action="store_true",
                     help="同时导入其他单位的需求（负责汇总的单位使用；县区默认只接收本单位的需求及其反馈）")
-    sp.add_argument("--password", help="设置了打开密码的文件的密码（用于本次导入的所有加密文件）")
+    sp.add_argument("--password", metavar="密码", help="设置了打开密码的文件的密码（用于本次导入的所有加密文件）")
 
     sp = sub.add_parser("backup", help="备份数据库（默认放在数据库旁的 backups 文件夹）")
     with_db(sp)
-    sp.add_argument("--out", help="备份到这个文件（可选）")
+    sp.add_argument("--out", metavar="文件", help="备份到这个文件（可选）")
 
     sp = sub.add_parser("restore", help="用备份文件恢复数据库（先自动备份当前数据库）")
     with_db(sp)
-    sp.add_argument("--from", dest="source", required=True, help="备份文件")
+    sp.add_argument("--from", dest="source", required=True, metavar="备份文件", help="备份文件")
 
     sp = sub.add_parser("backups", help="列出数据库的备份")
     with_db(sp)

@@ -12,6 +12,7 @@ from storage.records import FEEDBACK_FILTER, HAS_FEEDBACK, NEW_FEEDBACK, now_iso
 from storage.stats import NeedCounts, need_counts, region_order_key
 from ui import strings
 from ui.delegates import FieldDelegate
+from ui.filter_box import FilterBox
 from ui.paste import header_mapping, parse_clipboard
 from ui.qt import (
     QAbstractItemView,
@@ -52,12 +53,6 @@ FILTERS = (("category", strings.FILTER_CATEGORY, "need_categories"),
 FEEDBACK_SEEN_SETTING = "feedback_seen_at"  # when the officer last left the 新反馈 filter
 
 
-def _fit_popup(box: QComboBox) -> None:
-    """A compact drop-down's list is as wide as its longest choice."""
-    view = box.view()
-    view.setMinimumWidth(view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width() + 8)
-
-
 class NeedsPage(QWidget):
     message = Signal(str)  # status-bar text
     import_requested = Signal()  # 导入模板 from the empty table's hint
@@ -93,47 +88,44 @@ class NeedsPage(QWidget):
         bar.addWidget(self.delete_button)
         bar.addSpacing(16)
         bar.addWidget(self.search, 2)
+        # 汇总清单 has two filters more (设区市, 县区): there they take a row of their own, so each
+        # shows its current choice whole at 1280 pixels (FilterBox) and the search keeps its width.
+        filter_bar = QHBoxLayout() if consolidated else bar
         self.filter_boxes: dict[str, QComboBox] = {}
         if consolidated:
-            self.city_box = QComboBox()
-            self.city_box.setObjectName("filter_city")
-            self.district_box = QComboBox()
-            self.district_box.setObjectName("filter_district")
+            self.city_box = FilterBox("filter_city")
+            self.district_box = FilterBox("filter_district")
             self.city_box.currentIndexChanged.connect(self._refill_district_filter)
             self.district_box.currentIndexChanged.connect(self.apply_query)
             self.filter_boxes["city"] = self.city_box
             self.filter_boxes["district"] = self.district_box
-            bar.addWidget(self.city_box, 1)
-            bar.addWidget(self.district_box, 1)
+            filter_bar.addWidget(self.city_box, 1)
+            filter_bar.addWidget(self.district_box, 1)
         for key, _label, _list_name in FILTERS:
-            box = QComboBox()
-            box.setObjectName(f"filter_{key}")
+            box = FilterBox(f"filter_{key}")
             box.currentIndexChanged.connect(self.apply_query)
             self.filter_boxes[key] = box
-            bar.addWidget(box, 1)
+            filter_bar.addWidget(box, 1)
         self.refill_filters()
-        self.drafts_only = QComboBox()
+        self.drafts_only = FilterBox("filter_complete")
         self.drafts_only.addItem(strings.FILTER_ALL.format(label=strings.STATUS_COLUMN), None)
         self.drafts_only.addItem(strings.ONLY_DRAFTS, 0)
         self.drafts_only.addItem(strings.ONLY_READY, 1)
         self.drafts_only.currentIndexChanged.connect(self.apply_query)
-        bar.addWidget(self.drafts_only)
+        filter_bar.addWidget(self.drafts_only)
         # 有反馈 / 新反馈: feedback a file brought since the officer last looked at 新反馈.
-        self.feedback_box = QComboBox()
-        self.feedback_box.setObjectName("filter_feedback")
+        self.feedback_box = FilterBox("filter_feedback")
         self.feedback_box.addItem(strings.FEEDBACK_ALL, None)
         self.feedback_box.addItem(strings.FEEDBACK_ANY, HAS_FEEDBACK)
         self.feedback_box.addItem(strings.FEEDBACK_NEW, NEW_FEEDBACK)
         self._looking_at_new = False
         self.feedback_box.currentIndexChanged.connect(self._feedback_filter_changed)
-        bar.addWidget(self.feedback_box)
+        filter_bar.addWidget(self.feedback_box)
         # The filters share the row's width instead of each asking for its longest choice: the
         # window fits a 1280-pixel screen. Their lists still open wide enough to read.
         for box in self.filter_boxes.values():  # 完整性 and 反馈 have short fixed choices: whole
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(6)
-            box.model().rowsInserted.connect(lambda *_a, b=box: _fit_popup(b))
-            _fit_popup(box)
 
         self.view = SheetView()
         self.view.setModel(self.model)
@@ -170,6 +162,8 @@ class NeedsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        if filter_bar is not bar:
+            layout.addLayout(filter_bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.summary)
         self.apply_query()
