@@ -108,7 +108,9 @@ class RecordTable:
         return out
 
     def _where(self, search: str = "", filters: Mapping[str, object] | None = None,
-               deleted: bool = False) -> tuple[str, list]:
+               deleted: bool = False, walk: bool = False) -> tuple[str, list]:
+        """The WHERE clause and its parameters. ``walk``: the caller reads only the first rows
+        in ``seq`` order (a LIMIT), so SQLite may walk the (deleted_at, seq) index and stop early."""
         clauses = ["deleted_at is not null" if deleted else "deleted_at is null"]
         params: list = []
         for key, value in (filters or {}).items():
@@ -128,9 +130,13 @@ class RecordTable:
             clause, word_params = self._search_clause(words)
             clauses.append(clause)
             params += word_params
-            if clause.startswith("rowid in"):
+            if clause.startswith("rowid in") and not walk:
                 # Start from the index's rows, not from a walk of the whole
                 # (deleted_at, seq) index that SQLite picks to avoid sorting.
+                # For a first page (``walk``) the walk is what is wanted: at
+                # 150,000 needs it finds the first 200 of 110,000 matches in
+                # ~20 ms where sorting them all takes ~60 ms, and walks the
+                # whole index in ~12 ms when there are none.
                 clauses[0] = "+" + clauses[0]
         return " and ".join(clauses), params
 
@@ -221,9 +227,10 @@ class RecordTable:
         return clause, params
 
     def ids(self, search: str = "", filters: Mapping[str, object] | None = None,
-            order_by: str | None = None, descending: bool = False, deleted: bool = False) -> list[str]:
-        """Ids of matching records in display order: cheap even at 150,000 rows."""
-        sql, params = self.ids_query(search, filters, order_by, descending, deleted)
+            order_by: str | None = None, descending: bool = False, deleted: bool = False,
+            limit: int | None = None) -> list[str]:
+        """Ids of matching records in display order (the first ``limit`` only, if given)."""
+        sql, params = self.ids_query(search, filters, order_by, descending, deleted, limit)
         return [r[0] for r in self.db.execute(sql, params).fetchall()]
 
     @property
@@ -233,15 +240,30 @@ class RecordTable:
 
     def ids_query(self, search: str = "", filters: Mapping[str, object] | None = None,
                   order_by: str | None = None, descending: bool = False,
-                  deleted: bool = False) -> tuple[str, list]:
-        """The SQL behind ``ids``, to run on another connection (``ids_elsewhere``)."""
-        where, params = self._where(search, filters, deleted)
-        order = "seq"
-        if order_by and (order_by in self.writable or order_by in ("updated_at", "created_at", "complete")):
-            order = f"[{order_by}] {'desc' if descending else 'asc'}, seq"
+                  deleted: bool = False, limit: int | None = None) -> tuple[str, list]:
+        """The SQL behind ``ids``.
+
+        The order is total (ties broken by rowid), so the first ``limit`` ids are exactly
+        the first ids of the query without a limit, whichever plan SQLite picks for each.
+        """
+        sorted_by = bool(order_by and (order_by in self.writable
+                                       or order_by in ("updated_at", "created_at", "complete")))
+        where, params = self._where(search, filters, deleted, walk=limit is not None and not sorted_by)
+        if sorted_by:
+            order = f"[{order_by}] {'desc' if descending else 'asc'}, seq, rowid"
         elif descending:
-            order = "seq desc"
-        return f"select id from [{self.table}] where {where} order by {order}", params
+            order = "seq desc, rowid desc"
+        else:
+            order = "seq, rowid"
+        sql = f"select id from [{self.table}] where {where} order by {order}"
+        if limit is not None:
+            sql += f" limit {int(limit)}"
+        return sql, params
+
+    def size_hint(self) -> int:
+        """About how many rows the table holds (the largest rowid: deleted and purged rows
+        count too), without counting them: one index lookup, cheap on the UI thread."""
+        return self.db.execute(f"select ifnull(max(rowid), 0) from [{self.table}]").fetchone()[0]
 
     def count(self, search: str = "", filters: Mapping[str, object] | None = None) -> int:
         where, params = self._where(search, filters)
@@ -348,18 +370,23 @@ class RecordTable:
                     self.db.execute(f"update [{self.table}] set complete = ? where id = ?", [flag, row["id"]])
 
 
-def ids_elsewhere(db_path: str | Path, sql: str, params: list, progress=None) -> list[str]:
-    """Run an ``ids_query`` on a read-only connection of its own: the window sorts and
+def ids_elsewhere(db_path: str | Path, table: str, form: Form, query: Mapping[str, object],
+                  progress=None) -> list[str]:
+    """``RecordTable.ids(**query)`` on a read-only connection of its own: the window sorts and
     searches a large table on a worker thread this way (connections stay in their thread;
-    WAL lets this reader run beside the window's writer). ``progress`` may cancel it."""
+    WAL lets this reader run beside the window's writer). The SQL is built here too, so the
+    vocabulary lookup of a one- or two-character word (~5 ms at 150,000 needs) is off the UI
+    thread as well. ``progress`` may cancel it."""
     uri = Path(db_path).resolve().as_uri() + "?mode=ro"
     conn = sqlite3.connect(uri, uri=True, check_same_thread=True)
     try:
         if progress is not None:
             # Checked every few thousand SQLite steps: a superseded sort stops early.
             conn.set_progress_handler(lambda: 1 if progress.cancelled else 0, 20000)
+        # Only the reading methods are used, and they need nothing but ``execute``.
+        reader = RecordTable(conn, table, form, lambda: None)  # type: ignore[arg-type]
         try:
-            return [r[0] for r in conn.execute(sql, params).fetchall()]
+            return reader.ids(**query)  # type: ignore[arg-type]
         except sqlite3.OperationalError:
             if progress is not None and progress.cancelled:
                 return []  # interrupted on purpose; the result is dropped anyway

@@ -282,7 +282,8 @@ class NeedsPage(QWidget):
         self.feedback_box.setItemText(self.feedback_box.findData(NEW_FEEDBACK), strings.feedback_new(new_feedback))
         shown = len(self.model.ids)
         line = summary_line(counts.total, counts.national, counts.provincial)
-        extra = strings.SUMMARY_SHOWN.format(n=shown) if shown != counts.total else ""
+        extra = (strings.SUMMARY_SEARCHING if self.model.partial  # the first page; the count follows
+                 else strings.SUMMARY_SHOWN.format(n=shown) if shown != counts.total else "")
         draft_text = (strings.SUMMARY_DRAFTS.format(n=counts.drafts) if counts.drafts
                       else strings.SUMMARY_ALL_READY if counts.total else "")
         progress = (strings.SUMMARY_PART.format(text=feedback_line(counts.matched, counts.solved))

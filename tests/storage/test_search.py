@@ -167,3 +167,38 @@ def test_the_index_covers_every_searchable_field_of_today(store):
     feedback step's fields); without one, search silently falls back to scanning."""
     assert store.needs._search_index() == "needs_fts"
     assert store.cases._search_index() == "cases_fts"
+
+
+def test_a_first_page_is_the_beginning_of_the_whole_list(store):
+    """The window shows a query's first rows (``limit``) before the rest arrives: with a LIMIT
+    SQLite walks the live index instead of sorting every match, and the rows must still be the
+    first rows of the whole list, ties in ``seq`` and in a sorted column included."""
+    rows = [{"subject_name": f"企业{i % 3}", "content": "专利质押" if i % 4 else "商标",
+             "seq": float(i // 5)} for i in range(60)]  # five records share each seq
+    ids = store.needs.insert_many(rows[::-1])  # rowids run against seq
+    store.needs.set_deleted(ids[::7], True)
+    queries = [{}, {"search": "专利"}, {"search": "专利质押"}, {"search": "专"}, {"search": "商标"},
+               {"search": "无此词"}, {"descending": True}, {"search": "专利", "descending": True},
+               {"search": "专利", "order_by": "subject_name"},
+               {"search": "专利", "order_by": "subject_name", "descending": True},
+               {"search": "质押", "deleted": True}, {"filters": {"subject_name": "企业1"}, "search": "专利"}]
+    for query in queries:
+        whole = store.needs.ids(**query)
+        for n in (1, 4, 5, 17, len(whole), len(whole) + 3):
+            assert store.needs.ids(**query, limit=n) == whole[:n], (query, n)
+    # Display order: seq, then the order of insertion (rowid) among equal seqs.
+    in_order = [ids[k] for k in sorted(range(60), key=lambda k: ((59 - k) // 5, k))]
+    assert store.needs.ids(search="专利", limit=3) == [i for i in in_order if i not in ids[::7]
+                                                      and store.needs.get(i)["content"] == "专利质押"][:3]
+
+
+def test_a_first_page_walks_the_live_index_without_sorting_every_match(store):
+    store.needs.insert_many([{"content": "专利质押"} for _ in range(30)])
+
+    def plan(**query) -> str:
+        sql, params = store.needs.ids_query(**query)
+        return " | ".join(row[3] for row in store.db.execute("explain query plan " + sql, params).fetchall())
+
+    assert "needs_live_seq" in plan(search="专利", limit=200)
+    assert "TEMP B-TREE" not in plan(search="专利", limit=200)
+    assert "TEMP B-TREE" in plan(search="专利")  # the whole list: only the matches, then sorted
