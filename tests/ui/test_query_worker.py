@@ -165,6 +165,13 @@ def gated_worker(monkeypatch, hold):
     return calls
 
 
+def type_search(page, text: str) -> None:
+    """The search box says ``text`` and its query starts now (not after the typing pause)."""
+    page.search.setText(text)
+    page._search_timer.stop()
+    page.apply_query()
+
+
 def test_the_first_page_is_shown_first_and_the_rest_appended(qtbot, page, monkeypatch):
     """A word in most of a large list: its first rows are shown as soon as they are found, the
     summary says the rest is being looked for, and the complete list is appended to them —
@@ -180,8 +187,7 @@ def test_the_first_page_is_shown_first_and_the_rest_appended(qtbot, page, monkey
     resets, inserted = [], []
     model.modelReset.connect(lambda: resets.append(list(model.ids)))
     model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
-    page.search.setText("专利")
-    page.apply_query()
+    type_search(page, "专利")
     model.sort(model.column_of("subject_name"))
     qtbot.waitUntil(lambda: model.partial, timeout=5000)
     assert model.ids == whole[:50] and resets == [whole[:50]]
@@ -235,8 +241,7 @@ def test_an_export_while_only_the_first_page_is_shown_takes_every_match(qtbot, p
     monkeypatch.setattr(record_model, "PAGE_ROWS", 20)
     rest = threading.Event()
     gated_worker(monkeypatch, lambda query: None if "limit" in query else rest)
-    page.search.setText("专利")
-    page.apply_query()
+    type_search(page, "专利")
     qtbot.waitUntil(lambda: page.model.partial, timeout=5000)
     assert page.filtered_ids() == page.store.needs.ids(search="专利")
     assert not page.model.partial
