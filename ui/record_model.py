@@ -46,6 +46,8 @@ HINT_TEXT = QColor("#b07a7a")
 READY_TEXT = QColor("#1e7b34")
 
 STATUS_COL = 0
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole})
 
 
 class RecordModel(QAbstractTableModel):
@@ -227,7 +229,9 @@ class RecordModel(QAbstractTableModel):
         return self.editable and f is not None and f.key not in self.readonly_keys
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # A painted cell is asked about ~11 roles; half are none of ours (alignment, check
+        # state, decoration, size hint…): answer those before looking the row up.
+        if role not in _ROLES or not index.isValid():
             return None
         rec = self.record(index.row())
         f = self.field_at(index.column())
