@@ -6,9 +6,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import storage.records
 from storage import Store
 from storage.migrations import trigram_supported
 from storage.records import SHORT_WORD_TERMS, RecordTable
@@ -78,6 +80,8 @@ def test_index_finds_exactly_what_like_finds(rows, searches, data):
         assert s.needs.ids(search=search, order_by="subject_name", descending=True) == like_ids(
             s.needs, search, order_by="subject_name", descending=True)
         assert s.needs.ids(search=search, deleted=True) == like_ids(s.needs, search, deleted=True)
+        for n in (1, 3):  # a first page, through the index or from the first records
+            assert s.needs.ids(search=search, limit=n) == like_ids(s.needs, search)[:n], (search, n)
     s.close()
 
 
@@ -169,16 +173,20 @@ def test_the_index_covers_every_searchable_field_of_today(store):
     assert store.cases._search_index() == "cases_fts"
 
 
-def test_a_first_page_is_the_beginning_of_the_whole_list(store):
+@pytest.mark.parametrize("head", [2000, 7, 13])
+def test_a_first_page_is_the_beginning_of_the_whole_list(store, monkeypatch, head):
     """The window shows a query's first rows (``limit``) before the rest arrives: with a LIMIT
-    SQLite walks the live index instead of sorting every match, and the rows must still be the
-    first rows of the whole list, ties in ``seq`` and in a sorted column included."""
+    SQLite walks the live index instead of sorting every match, and a short word is first
+    looked for in the first ``HEAD_ROWS`` records; the rows must still be the first rows of
+    the whole list, ties in ``seq`` and in a sorted column included."""
+    monkeypatch.setattr(storage.records, "HEAD_ROWS", head)
     rows = [{"subject_name": f"企业{i % 3}", "content": "专利质押" if i % 4 else "商标",
              "seq": float(i // 5)} for i in range(60)]  # five records share each seq
     ids = store.needs.insert_many(rows[::-1])  # rowids run against seq
     store.needs.set_deleted(ids[::7], True)
     queries = [{}, {"search": "专利"}, {"search": "专利质押"}, {"search": "专"}, {"search": "商标"},
                {"search": "无此词"}, {"descending": True}, {"search": "专利", "descending": True},
+               {"search": "利 质"}, {"search": "标", "descending": True}, {"search": "质 商"},
                {"search": "专利", "order_by": "subject_name"},
                {"search": "专利", "order_by": "subject_name", "descending": True},
                {"search": "质押", "deleted": True}, {"filters": {"subject_name": "企业1"}, "search": "专利"}]
