@@ -173,13 +173,14 @@ def test_the_index_covers_every_searchable_field_of_today(store):
     assert store.cases._search_index() == "cases_fts"
 
 
-@pytest.mark.parametrize("head", [2000, 7, 13])
-def test_a_first_page_is_the_beginning_of_the_whole_list(store, monkeypatch, head):
+@pytest.mark.parametrize(("head", "walk"), [(2000, 1000), (7, 1), (13, 10)])
+def test_a_first_page_is_the_beginning_of_the_whole_list(store, monkeypatch, head, walk):
     """The window shows a query's first rows (``limit``) before the rest arrives: with a LIMIT
     SQLite walks the live index instead of sorting every match, and a short word is first
     looked for in the first ``HEAD_ROWS`` records; the rows must still be the first rows of
     the whole list, ties in ``seq`` and in a sorted column included."""
     monkeypatch.setattr(storage.records, "HEAD_ROWS", head)
+    monkeypatch.setattr(storage.records, "WALK_HITS", walk)
     rows = [{"subject_name": f"企业{i % 3}", "content": "专利质押" if i % 4 else "商标",
              "seq": float(i // 5)} for i in range(60)]  # five records share each seq
     ids = store.needs.insert_many(rows[::-1])  # rowids run against seq
@@ -200,8 +201,11 @@ def test_a_first_page_is_the_beginning_of_the_whole_list(store, monkeypatch, hea
                                                       and store.needs.get(i)["content"] == "专利质押"][:3]
 
 
-def test_a_first_page_walks_the_live_index_without_sorting_every_match(store):
-    store.needs.insert_many([{"content": "专利质押"} for _ in range(30)])
+def test_a_first_page_walks_the_live_index_without_sorting_every_match(store, monkeypatch):
+    """Many matches: the first page walks the records in display order and stops at the
+    limit; a few: they are sorted (a walk would read every record to find them)."""
+    monkeypatch.setattr(storage.records, "WALK_HITS", 20)
+    store.needs.insert_many([{"content": "专利质押"} for _ in range(30)] + [{"content": "商标"}] * 5)
 
     def plan(**query) -> str:
         sql, params = store.needs.ids_query(**query)
@@ -210,3 +214,5 @@ def test_a_first_page_walks_the_live_index_without_sorting_every_match(store):
     assert "needs_live_seq" in plan(search="专利", limit=200)
     assert "TEMP B-TREE" not in plan(search="专利", limit=200)
     assert "TEMP B-TREE" in plan(search="专利")  # the whole list: only the matches, then sorted
+    assert "TEMP B-TREE" in plan(search="商标", limit=200)
+    assert store.needs.ids(search="商标", limit=3) == store.needs.ids(search="商标")[:3]
