@@ -135,7 +135,8 @@ class RecordTable:
             clause, word_params = self._search_clause(words, index)
             clauses.append(clause)
             params += word_params
-            if clause.startswith("rowid in") and not (walk and self._many_hits(clause, word_params)):
+            many = walk and " match ?" in clause and self._many_hits(clause, word_params)
+            if clause.startswith("rowid in") and not many:
                 # Start from the index's rows, not from a walk of the whole
                 # (deleted_at, seq) index that SQLite picks to avoid sorting.
                 # For a first page of many matches the walk is what is wanted:
@@ -146,8 +147,8 @@ class RecordTable:
         return " and ".join(clauses), params
 
     def _many_hits(self, clause: str, params: list) -> bool:
-        """Whether the index finds at least WALK_HITS records for a ``rowid in (…)`` clause:
-        it stops counting there, so this costs well under a millisecond."""
+        """Whether the index finds at least WALK_HITS records for a ``rowid in (… match …)``
+        clause: it stops counting there, so this costs well under a millisecond."""
         inner = clause[len("rowid in ("):-1]
         sql = f"select count(*) from ({inner} limit {WALK_HITS})"
         return self.db.execute(sql, params).fetchone()[0] >= WALK_HITS
