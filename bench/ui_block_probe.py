@@ -6,17 +6,25 @@ block"). Run from the repository root on a copy of a sample database:
     QT_QPA_PLATFORM=offscreen python bench/ui_block_probe.py /tmp/s150.db
 
 "UI thread" is the time the call that starts the work takes (the event loop cannot run
-meanwhile); "shown after" runs until the rows or figures are on screen, the event loop
-turning. Before the work moved to worker threads both were the same number.
+meanwhile), and the longest the event loop then went without turning until the complete
+list was in and painted ("longest stall": painting a screen of rows is one); "shown after" runs until the event loop has painted the
+first screen of the new rows, "complete after" until the model holds every matching row
+(a large list first shows its first page). Before the work moved to worker threads
+the first and the second were the same number.
+
+    WLX_APP=/path/to/other/checkout python bench/ui_block_probe.py DB   # measure another checkout
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, os.environ.get("WLX_APP") or str(Path(__file__).resolve().parents[1]))
+
+SEARCHES = ("专利", "质押", "东南亚", "闽江智能", "企", "无此词xyz")
 
 
 def main(db: str) -> None:
@@ -32,39 +40,74 @@ def main(db: str) -> None:
     app.processEvents()
     model = window.needs_page.model
 
+    from ui.qt import QEvent, QObject
+
+    changed = [False]  # the model shows rows of the new query
+    painted = [False]  # ...and the viewport has painted since
+
+    def rows_changed(*_args) -> None:
+        changed[0], painted[0] = True, False
+
+    for signal in (model.modelReset, model.rowsInserted):
+        signal.connect(rows_changed)
+
+    class PaintSpy(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint and changed[0]:
+                painted[0] = True
+            return False
+
+    spy = PaintSpy()
+    window.needs_page.view.viewport().installEventFilter(spy)
+
     def settle(done) -> float:
         while not done():
             app.processEvents()
             time.sleep(0.001)
         return time.perf_counter()
 
+    def complete() -> bool:
+        return model._pending is None and not getattr(model, "partial", False)
+
     def query(label: str, **q) -> None:
+        changed[0] = painted[0] = False
         t = time.perf_counter()
         model.set_query(**q)
         blocked = time.perf_counter() - t
-        shown = settle(lambda: model._pending is None) - t
-        print(f"{label:28s} UI thread {blocked * 1000:7.1f} ms   shown after {shown * 1000:7.0f} ms   "
-              f"{len(model.ids):,} rows")
+        shown, stall, last = 0.0, 0.0, time.perf_counter()
+        while not (painted[0] and complete()):
+            app.processEvents()
+            now = time.perf_counter()
+            stall, last = max(stall, now - last), now
+            if painted[0] and not shown:
+                shown = now - t
+            time.sleep(0.001)
+        done = time.perf_counter() - t
+        print(f"{label:24s} UI thread {blocked * 1000:5.1f} ms  longest stall {stall * 1000:5.1f} ms  "
+              f"shown after {shown * 1000:5.0f} ms  complete after {done * 1000:5.0f} ms  {len(model.ids):,} rows",
+              flush=True)
+        app.processEvents()
 
     for _ in range(2):
         query("sort 需求内容 ascending", order_by="content", descending=False)
         query("sort 需求内容 descending", order_by="content", descending=True)
-        query("search 专利 (2 characters)", search="专利")
-        query("search 东南亚", search="东南亚")
-        query("search 闽江智能", search="闽江智能")
-        query("clear", search="", order_by="", descending=False)
+        query("clear sort", order_by="", descending=False)
+        for word in SEARCHES:
+            query(f"search {word}", search=word)
+            query("clear", search="")
 
     page = window.consolidation_page
     t = time.perf_counter()
     window.tabs.setCurrentWidget(page)
     blocked = time.perf_counter() - t
-    shown = settle(lambda: page.board_summary.text().startswith("已报送") and page.needs.model._pending is None) - t
-    print(f"{'open 汇总':28s} UI thread {blocked * 1000:7.1f} ms   shown after {shown * 1000:7.0f} ms")
+    shown = settle(lambda: page.board_summary.text().startswith("已报送") and page.needs.model._pending is None
+                   and not getattr(page.needs.model, "partial", False)) - t
+    print(f"{'open 汇总':24s} UI thread {blocked * 1000:5.1f} ms  shown after {shown * 1000:5.0f} ms")
     t = time.perf_counter()
     page.tabs.setCurrentWidget(page.duplicates_tab)
     blocked = time.perf_counter() - t
     shown = settle(lambda: not page.duplicates_hint.text().startswith("正在")) - t
-    print(f"{'open 疑似重复':28s} UI thread {blocked * 1000:7.1f} ms   shown after {shown * 1000:7.0f} ms")
+    print(f"{'open 疑似重复':24s} UI thread {blocked * 1000:5.1f} ms  shown after {shown * 1000:5.0f} ms")
     window.close()
     store.close()
 

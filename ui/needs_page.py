@@ -82,8 +82,9 @@ class NeedsPage(QWidget):
         self.search.setPlaceholderText(strings.SEARCH_PLACEHOLDER)
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
-        self._search_timer.timeout.connect(self.apply_query)
-        self.search.textChanged.connect(lambda: self._search_timer.start())
+        self._search_timer.timeout.connect(self._typing_paused)
+        self._typed_while_waiting = False
+        self.search.textChanged.connect(self._search_typed)
         bar.addWidget(self.add_button)
         bar.addWidget(self.delete_button)
         bar.addSpacing(16)
@@ -238,8 +239,24 @@ class NeedsPage(QWidget):
         if apply:
             self.apply_query()
 
+    def _search_typed(self) -> None:
+        """The first change after a pause searches at once (a Chinese word arrives whole from the
+        input method; a large list shows its first rows ~30 ms later); changes that follow within
+        250 ms are searched together when the typing pauses."""
+        if self._search_timer.isActive():
+            self._typed_while_waiting = True
+        else:
+            self.apply_query()
+        self._search_timer.start()
+
+    def _typing_paused(self) -> None:
+        if self._typed_while_waiting:
+            self._typed_while_waiting = False
+            self.apply_query()
+
     def cancel_pending_search(self) -> None:
         self._search_timer.stop()
+        self._typed_while_waiting = False
         self.model.cancel_query()
 
     def _feedback_filter_changed(self) -> None:
@@ -276,7 +293,8 @@ class NeedsPage(QWidget):
         self.feedback_box.setItemText(self.feedback_box.findData(NEW_FEEDBACK), strings.feedback_new(new_feedback))
         shown = len(self.model.ids)
         line = summary_line(counts.total, counts.national, counts.provincial)
-        extra = strings.SUMMARY_SHOWN.format(n=shown) if shown != counts.total else ""
+        extra = (strings.SUMMARY_SEARCHING if self.model.partial  # the first page; the count follows
+                 else strings.SUMMARY_SHOWN.format(n=shown) if shown != counts.total else "")
         draft_text = (strings.SUMMARY_DRAFTS.format(n=counts.drafts) if counts.drafts
                       else strings.SUMMARY_ALL_READY if counts.total else "")
         progress = (strings.SUMMARY_PART.format(text=feedback_line(counts.matched, counts.solved))

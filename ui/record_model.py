@@ -33,6 +33,10 @@ CACHE_LIMIT = 5000
 # A sort, search or filter of a table this large is queried on a worker thread (a sort of
 # 150,000 needs takes a few hundred ms), so the window never stops answering meanwhile.
 WORKER_ROWS = 20_000
+# The worker first asks for only the first rows in display order, which come back long before
+# the complete list when a word matches most rows (专利: 110,000 of 150,000 needs, ~20 ms
+# against ~120 ms): they are shown at once, and the rest is appended when it arrives.
+PAGE_ROWS = 200
 FLAG_COLOURS = {FLAG_NATIONAL: QColor("#fbd5d2"), FLAG_PROVINCIAL: QColor("#fde9c4")}
 FLAG_TEXT = {FLAG_NATIONAL: QColor("#a61b1b"), FLAG_PROVINCIAL: QColor("#8a5300")}
 # 办理状态 as the officer scans it: matched (blue), solved (green), cannot be solved (grey).
@@ -42,6 +46,8 @@ HINT_TEXT = QColor("#b07a7a")
 READY_TEXT = QColor("#1e7b34")
 
 STATUS_COL = 0
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole})
 
 
 class RecordModel(QAbstractTableModel):
@@ -65,6 +71,7 @@ class RecordModel(QAbstractTableModel):
         self._cache: dict[str, dict] = {}
         self._query: dict = {"search": "", "filters": {}, "order_by": None, "descending": False}
         self._pending: TaskProgress | None = None  # the worker query whose rows are awaited
+        self.partial = False  # the rows shown are the first page only; the complete list follows
         self._generation = 0  # bumped by every query: a late answer to an older one is dropped
         self._bold = QFont()
         self._bold.setBold(True)
@@ -81,7 +88,7 @@ class RecordModel(QAbstractTableModel):
         if descending is not None:
             self._query["descending"] = descending
         path = self.table.path
-        if path and self.table.count() >= WORKER_ROWS:
+        if path and self.table.size_hint() >= WORKER_ROWS:
             self._query_elsewhere(path)
         else:
             self.reload()
@@ -92,16 +99,30 @@ class RecordModel(QAbstractTableModel):
         self._show(self.table.ids(**self._query))
 
     def settle(self) -> None:
-        """Make the shown rows those of the current query, waiting for it if it is still
-        running elsewhere (an export of “what is shown” must not take the previous rows)."""
-        if self._pending is not None:
+        """Make the shown rows all those of the current query, waiting for it if it is still
+        running elsewhere (an export of “what is shown” must not take the previous rows, nor
+        only the first page)."""
+        if self._pending is not None or self.partial:
             self.reload()
 
-    def _show(self, ids: list[str]) -> None:
+    def _show(self, ids: list[str], partial: bool = False) -> None:
         self.beginResetModel()
         self.ids = ids
+        self.partial = partial
         self._cache.clear()
         self.endResetModel()
+
+    def _show_complete(self, ids: list[str]) -> None:
+        """Show the complete list. When the rows shown are its beginning (the first page), the
+        rest is appended, so the view keeps its scroll position, selection and current cell."""
+        shown = len(self.ids)
+        if self.partial and shown < len(ids) and ids[:shown] == self.ids:
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self.ids = ids
+            self.partial = False
+            self.endInsertRows()
+        else:
+            self._show(ids)
 
     def cancel_query(self) -> None:
         """Forget a query still running elsewhere (the window is closing)."""
@@ -115,22 +136,35 @@ class RecordModel(QAbstractTableModel):
             self.busy.emit(False)
 
     def _query_elsewhere(self, path: str) -> None:
+        """Ask a worker for the query's first PAGE_ROWS ids. Fewer are all of them; else they
+        are shown at once, and another worker is asked for the complete list."""
         self._drop_pending()
         generation = self._generation
-        sql, params = self.table.ids_query(**self._query)
+        table, form, query = self.table.table, self.table.form, dict(self._query)
 
-        def arrived(ids: list[str]) -> None:
+        def complete(ids: list[str]) -> None:
             if generation == self._generation:
                 self._pending = None
-                self._show(ids)
+                self._show_complete(ids)
                 self.busy.emit(False)
+
+        def first_page(ids: list[str]) -> None:
+            if generation != self._generation:
+                return
+            if len(ids) < PAGE_ROWS:
+                complete(ids)
+                return
+            self._show(ids, partial=True)
+            self._pending = run_quiet(strings.QUERY_TASK, ids_elsewhere, path, table, form, query,
+                                      on_done=complete, on_error=failed)
 
         def failed(exc: Exception) -> None:
             if generation == self._generation:
                 log.warning("query on a worker failed; running it here", exc_info=exc)
                 self.reload()
 
-        self._pending = run_quiet(strings.QUERY_TASK, ids_elsewhere, path, sql, params, on_done=arrived, on_error=failed)
+        self._pending = run_quiet(strings.QUERY_TASK, ids_elsewhere, path, table, form,
+                                  {**query, "limit": PAGE_ROWS}, on_done=first_page, on_error=failed)
         self.busy.emit(True)
 
     def row_of(self, record_id: str) -> int:
@@ -195,7 +229,9 @@ class RecordModel(QAbstractTableModel):
         return self.editable and f is not None and f.key not in self.readonly_keys
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # A painted cell is asked about ~11 roles; half are none of ours (alignment, check
+        # state, decoration, size hint…): answer those before looking the row up.
+        if role not in _ROLES or not index.isValid():
             return None
         rec = self.record(index.row())
         f = self.field_at(index.column())

@@ -6,9 +6,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import storage.records
 from storage import Store
 from storage.migrations import trigram_supported
 from storage.records import SHORT_WORD_TERMS, RecordTable
@@ -78,6 +80,8 @@ def test_index_finds_exactly_what_like_finds(rows, searches, data):
         assert s.needs.ids(search=search, order_by="subject_name", descending=True) == like_ids(
             s.needs, search, order_by="subject_name", descending=True)
         assert s.needs.ids(search=search, deleted=True) == like_ids(s.needs, search, deleted=True)
+        for n in (1, 3):  # a first page, through the index or from the first records
+            assert s.needs.ids(search=search, limit=n) == like_ids(s.needs, search)[:n], (search, n)
     s.close()
 
 
@@ -167,3 +171,48 @@ def test_the_index_covers_every_searchable_field_of_today(store):
     feedback step's fields); without one, search silently falls back to scanning."""
     assert store.needs._search_index() == "needs_fts"
     assert store.cases._search_index() == "cases_fts"
+
+
+@pytest.mark.parametrize(("head", "walk"), [(2000, 1000), (7, 1), (13, 10)])
+def test_a_first_page_is_the_beginning_of_the_whole_list(store, monkeypatch, head, walk):
+    """The window shows a query's first rows (``limit``) before the rest arrives: with a LIMIT
+    SQLite walks the live index instead of sorting every match, and a short word is first
+    looked for in the first ``HEAD_ROWS`` records; the rows must still be the first rows of
+    the whole list, ties in ``seq`` and in a sorted column included."""
+    monkeypatch.setattr(storage.records, "HEAD_ROWS", head)
+    monkeypatch.setattr(storage.records, "WALK_HITS", walk)
+    rows = [{"subject_name": f"企业{i % 3}", "content": "专利质押" if i % 4 else "商标",
+             "seq": float(i // 5)} for i in range(60)]  # five records share each seq
+    ids = store.needs.insert_many(rows[::-1])  # rowids run against seq
+    store.needs.set_deleted(ids[::7], True)
+    queries = [{}, {"search": "专利"}, {"search": "专利质押"}, {"search": "专"}, {"search": "商标"},
+               {"search": "无此词"}, {"descending": True}, {"search": "专利", "descending": True},
+               {"search": "利 质"}, {"search": "标", "descending": True}, {"search": "质 商"},
+               {"search": "专利", "order_by": "subject_name"},
+               {"search": "专利", "order_by": "subject_name", "descending": True},
+               {"search": "质押", "deleted": True}, {"filters": {"subject_name": "企业1"}, "search": "专利"}]
+    for query in queries:
+        whole = store.needs.ids(**query)
+        for n in (1, 4, 5, 17, len(whole), len(whole) + 3):
+            assert store.needs.ids(**query, limit=n) == whole[:n], (query, n)
+    # Display order: seq, then the order of insertion (rowid) among equal seqs.
+    in_order = [ids[k] for k in sorted(range(60), key=lambda k: ((59 - k) // 5, k))]
+    assert store.needs.ids(search="专利", limit=3) == [i for i in in_order if i not in ids[::7]
+                                                      and store.needs.get(i)["content"] == "专利质押"][:3]
+
+
+def test_a_first_page_walks_the_live_index_without_sorting_every_match(store, monkeypatch):
+    """Many matches: the first page walks the records in display order and stops at the
+    limit; a few: they are sorted (a walk would read every record to find them)."""
+    monkeypatch.setattr(storage.records, "WALK_HITS", 20)
+    store.needs.insert_many([{"content": "专利质押"} for _ in range(30)] + [{"content": "商标"}] * 5)
+
+    def plan(**query) -> str:
+        sql, params = store.needs.ids_query(**query)
+        return " | ".join(row[3] for row in store.db.execute("explain query plan " + sql, params).fetchall())
+
+    assert "needs_live_seq" in plan(search="专利", limit=200)
+    assert "TEMP B-TREE" not in plan(search="专利", limit=200)
+    assert "TEMP B-TREE" in plan(search="专利")  # the whole list: only the matches, then sorted
+    assert "TEMP B-TREE" in plan(search="商标", limit=200)
+    assert store.needs.ids(search="商标", limit=3) == store.needs.ids(search="商标")[:3]

@@ -146,3 +146,105 @@ def test_the_summary_tab_counts_elsewhere(qtbot, page, monkeypatch):
     window.tabs.setCurrentWidget(page)
     qtbot.wait(300)
     assert c.board_summary.text() == "正在统计……"
+
+
+def gated_worker(monkeypatch, hold):
+    """Record each worker query; a query for which ``hold(query)`` returns an Event waits for it."""
+    from ui import record_model
+
+    calls: list[dict] = []
+
+    def gated(path, table, form, query, progress=None):
+        calls.append(dict(query))
+        gate = hold(query)
+        if gate is not None:
+            assert gate.wait(5)
+        return ids_elsewhere(path, table, form, query, progress=progress)
+
+    monkeypatch.setattr(record_model, "ids_elsewhere", gated)
+    return calls
+
+
+def type_search(page, text: str) -> None:
+    """The search box says ``text`` and its query starts now (not after the typing pause)."""
+    page.search.setText(text)
+    page._search_timer.stop()
+    page.apply_query()
+
+
+def test_the_first_page_is_shown_first_and_the_rest_appended(qtbot, page, monkeypatch):
+    """A word in most of a large list: its first rows are shown as soon as they are found, the
+    summary says the rest is being looked for, and the complete list is appended to them —
+    same order, nothing reset, the current row kept — and then counted."""
+    from ui import record_model
+
+    monkeypatch.setattr(record_model, "PAGE_ROWS", 50)
+    rest = threading.Event()
+    calls = gated_worker(monkeypatch, lambda query: None if "limit" in query else rest)
+    model = page.model
+    whole = page.store.needs.ids(search="专利", order_by="subject_name")
+    assert len(whole) > 100
+    resets, inserted = [], []
+    model.modelReset.connect(lambda: resets.append(list(model.ids)))
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    type_search(page, "专利")
+    model.sort(model.column_of("subject_name"))
+    qtbot.waitUntil(lambda: model.partial, timeout=5000)
+    assert model.ids == whole[:50] and resets == [whole[:50]]
+    assert "正在查找其余匹配的需求" in page.summary.text() and "当前显示" not in page.summary.text()
+    page.view.setCurrentIndex(model.index(10, model.column_of("content")))
+    page.view.grab().save("/tmp/search2_first_page.png")
+
+    rest.set()
+    qtbot.waitUntil(lambda: model._pending is None, timeout=5000)
+    assert model.ids == whole and not model.partial
+    assert resets == [whole[:50]] and inserted == [(50, len(whole) - 1)]
+    assert page.view.currentIndex().row() == 10
+    assert f"当前显示 {len(whole)} 项" in page.summary.text() and "正在查找" not in page.summary.text()
+    assert [("limit" in q) for q in calls if q.get("order_by")] == [True, False]
+
+
+def test_fewer_matches_than_a_page_take_one_query(qtbot, page, monkeypatch):
+    from ui import record_model
+
+    calls = gated_worker(monkeypatch, lambda query: None)
+    model = page.model
+    word = page.store.needs.rows()[5]["subject_name"]
+    expected = page.store.needs.ids(search=word)
+    assert 0 < len(expected) < record_model.PAGE_ROWS
+    model.set_query(search=word)
+    qtbot.waitUntil(lambda: model._pending is None, timeout=5000)
+    assert model.ids == expected and not model.partial
+    assert calls == [{**model._query, "limit": record_model.PAGE_ROWS}]
+
+
+def test_a_late_first_page_never_replaces_a_newer_query(qtbot, page, monkeypatch):
+    from ui import record_model
+
+    monkeypatch.setattr(record_model, "PAGE_ROWS", 20)
+    late = threading.Event()
+    gated_worker(monkeypatch, lambda query: late if query["search"] == "专利" else None)
+    model = page.model
+    model.set_query(search="专利")
+    model.set_query(search="商标")
+    qtbot.waitUntil(lambda: model._pending is None, timeout=5000)
+    expected = page.store.needs.ids(search="商标")
+    assert model.ids == expected and len(expected) > 20
+    late.set()
+    qtbot.wait(300)
+    assert model.ids == expected and not model.partial and model._pending is None
+
+
+def test_an_export_while_only_the_first_page_is_shown_takes_every_match(qtbot, page, monkeypatch):
+    from ui import record_model
+
+    monkeypatch.setattr(record_model, "PAGE_ROWS", 20)
+    rest = threading.Event()
+    gated_worker(monkeypatch, lambda query: None if "limit" in query else rest)
+    type_search(page, "专利")
+    qtbot.waitUntil(lambda: page.model.partial, timeout=5000)
+    assert page.filtered_ids() == page.store.needs.ids(search="专利")
+    assert not page.model.partial
+    rest.set()
+    qtbot.wait(200)
+    assert page.model.ids == page.store.needs.ids(search="专利")

@@ -53,3 +53,25 @@ def test_a_keystroke_does_not_recount_the_whole_table(qtbot, app_window):
     sql = traced(store, page.apply_query)
     assert any("sum(coord_level" in s for s in sql)
     assert "需国家局协调 2 项" in page.summary.text()
+
+
+def test_a_word_from_the_input_method_searches_at_once_and_quick_keys_wait_for_a_pause(qtbot, app_window,
+                                                                                       monkeypatch):
+    """The first change after a pause is searched without waiting (a Chinese word arrives whole);
+    keys typed quickly after it are searched once, together, when the typing pauses."""
+    window = app_window()
+    page = window.needs_page
+    page.store.needs.insert_many(NEEDS)
+    page.model.reload()
+    searched: list[str] = []
+    set_query = page.model.set_query
+    monkeypatch.setattr(page.model, "set_query", lambda **q: (searched.append(q["search"]), set_query(**q)))
+    page._search_timer.setInterval(1000)  # the pause, longer than a busy test machine's hiccups
+    type_text(qtbot, page.search, "专利")
+    assert searched == ["专利"] and page.model.rowCount() == 2  # no 250 ms wait
+    qtbot.keyClicks(page.search, " ab")  # within the pause: not searched key by key
+    assert searched == ["专利"]
+    qtbot.waitUntil(lambda: len(searched) == 2, timeout=5000)
+    assert searched == ["专利", "专利 ab"] and page.model.rowCount() == 0
+    qtbot.wait(1200)
+    assert len(searched) == 2  # nothing typed since: no further search
