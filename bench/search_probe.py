@@ -24,6 +24,8 @@ from pathlib import Path
 
 # The app measured: this checkout, or another one named by WLX_APP (bench/compare.py --app).
 sys.path.insert(0, os.environ.get("WLX_APP") or str(Path(__file__).resolve().parent.parent))
+from paint_watch import PaintWatch  # noqa: E402  (this folder; the app's path first)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -69,27 +71,9 @@ def ours(db: str, words: list[str]) -> None:
     matching rows painted, and → the complete list in the model (the count in the summary).
     Prints ``word hits shown-ms cpu-ms`` (best of 3; CPU of this process, all threads) and,
     on stderr, the time until the complete list."""
-    from ui.qt import QEvent, QObject
-
     app, page = _page(db)
     model = page.model
-    changed = [False]  # the model shows rows of the new query
-    painted = [False]  # ...and the view has painted since
-
-    def rows_changed(*_args) -> None:
-        changed[0], painted[0] = True, False
-
-    for signal in (model.modelReset, model.rowsInserted):
-        signal.connect(rows_changed)
-
-    class PaintSpy(QObject):
-        def eventFilter(self, watched, event) -> bool:
-            if event.type() == QEvent.Type.Paint and changed[0]:
-                painted[0] = True
-            return False
-
-    spy = PaintSpy()
-    page.view.viewport().installEventFilter(spy)
+    watch = PaintWatch(model, page.view)
 
     def complete() -> bool:
         return getattr(model, "_pending", None) is None and not getattr(model, "partial", False)
@@ -103,14 +87,14 @@ def ours(db: str, words: list[str]) -> None:
         page.search.blockSignals(True)  # no debounce timer: run the query now
         page.search.setText(word)
         page.search.blockSignals(False)
-        changed[0] = painted[0] = False
+        watch.reset()
         page.apply_query()
 
     def keystroke(word: str) -> tuple[float, float, float]:
         """(wall until the first screen is painted, CPU until then, wall until complete), s."""
         start, start_cpu = time.perf_counter(), time.process_time()
         type_word(word)
-        wait(lambda: painted[0])  # the event loop has painted the first screen of the new rows
+        wait(lambda: watch.painted)  # the event loop has painted the first screen of the new rows
         shown, shown_cpu = time.perf_counter() - start, time.process_time() - start_cpu
         wait(complete)
         return shown, shown_cpu, time.perf_counter() - start

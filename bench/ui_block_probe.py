@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.environ.get("WLX_APP") or str(Path(__file__).resolve().parents[1]))
+from paint_watch import PaintWatch  # noqa: E402  (this folder; the app's path first)
 
 SEARCHES = ("专利", "质押", "东南亚", "闽江智能", "企", "无此词xyz")
 
@@ -40,25 +41,7 @@ def main(db: str) -> None:
     app.processEvents()
     model = window.needs_page.model
 
-    from ui.qt import QEvent, QObject
-
-    changed = [False]  # the model shows rows of the new query
-    painted = [False]  # ...and the viewport has painted since
-
-    def rows_changed(*_args) -> None:
-        changed[0], painted[0] = True, False
-
-    for signal in (model.modelReset, model.rowsInserted):
-        signal.connect(rows_changed)
-
-    class PaintSpy(QObject):
-        def eventFilter(self, watched, event) -> bool:
-            if event.type() == QEvent.Type.Paint and changed[0]:
-                painted[0] = True
-            return False
-
-    spy = PaintSpy()
-    window.needs_page.view.viewport().installEventFilter(spy)
+    watch = PaintWatch(model, window.needs_page.view)
 
     def settle(done) -> float:
         while not done():
@@ -70,16 +53,16 @@ def main(db: str) -> None:
         return model._pending is None and not getattr(model, "partial", False)
 
     def query(label: str, **q) -> None:
-        changed[0] = painted[0] = False
+        watch.reset()
         t = time.perf_counter()
         model.set_query(**q)
         blocked = time.perf_counter() - t
         shown, stall, last = 0.0, 0.0, time.perf_counter()
-        while not (painted[0] and complete()):
+        while not (watch.painted and complete()):
             app.processEvents()
             now = time.perf_counter()
             stall, last = max(stall, now - last), now
-            if painted[0] and not shown:
+            if watch.painted and not shown:
                 shown = now - t
             time.sleep(0.001)
         done = time.perf_counter() - t
