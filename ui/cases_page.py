@@ -23,6 +23,7 @@ from ui.qt import (
     Signal,
 )
 from ui.record_model import RecordModel
+from ui.search_box import SearchBox
 from ui.undo import EditHistory
 
 RECOMMEND = {1: strings.RECOMMENDED, 0: strings.NOT_RECOMMENDED, None: ""}
@@ -58,6 +59,11 @@ class CasesPage(QWidget):
         self.export_recommended = QPushButton(strings.EXPORT_RECOMMENDED_CASES)
         buttons.addWidget(self.export_recommended)
         left_layout.addLayout(buttons)
+        # National and provincial lists hold thousands of cases: the same search as the needs lists
+        # (the trigram index of every case field, m004).
+        self.search = SearchBox(strings.SEARCH_CASES_PLACEHOLDER)
+        self.search.search_requested.connect(lambda: self.model.set_query(search=self.search.text()))
+        left_layout.addWidget(self.search)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -93,6 +99,8 @@ class CasesPage(QWidget):
         self.model.reload()
 
     def _after_reset(self) -> None:
+        self.empty_hint.setText(strings.NO_CASE_MATCH.format(text=self.search.text().strip())
+                                if self.search.text().strip() else strings.NO_CASE)
         self.empty_hint.setVisible(not self.model.ids)
         if self.model.ids and not self.view.currentIndex().isValid():
             self.select(self.model.ids[0])
@@ -111,6 +119,9 @@ class CasesPage(QWidget):
 
     def add_case(self) -> str | None:
         self.editor.flush()
+        if self.search.text():  # the new, empty case would match no search: show it
+            self.search.clear_quietly()
+            self.model.set_query(search="")
         result = self.undo.run(lambda ops: ops.add_records("cases", [self.store.local_defaults("cases")],
                                                            strings.ADD_CASE))
         if result is None:

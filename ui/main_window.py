@@ -334,4 +334,6 @@ class MainWindow(QMainWindow):
             pages.append(self._consolidation_page.needs)
         for page in pages:
             page.cancel_pending_search()
+        if self._cases_page is not None:
+            self._cases_page.search.cancel_pending()
         super().closeEvent(event)

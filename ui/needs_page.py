@@ -23,17 +23,16 @@ from ui.qt import (
     QHeaderView,
     QKeySequence,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QShortcut,
     Qt,
-    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ui.record_model import RecordModel
+from ui.search_box import SearchBox
 from ui.sheet_view import SheetView
 from ui.undo import EditHistory
 
@@ -78,13 +77,8 @@ class NeedsPage(QWidget):
         self.add_button.clicked.connect(self.add_need)
         self.delete_button = QPushButton(strings.DELETE)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(strings.SEARCH_PLACEHOLDER)
-        self.search.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self, singleShot=True, interval=250)
-        self._search_timer.timeout.connect(self._typing_paused)
-        self._typed_while_waiting = False
-        self.search.textChanged.connect(self._search_typed)
+        self.search = SearchBox()
+        self.search.search_requested.connect(self.apply_query)
         bar.addWidget(self.add_button)
         bar.addWidget(self.delete_button)
         bar.addSpacing(16)
@@ -239,24 +233,8 @@ class NeedsPage(QWidget):
         if apply:
             self.apply_query()
 
-    def _search_typed(self) -> None:
-        """The first change after a pause searches at once (a Chinese word arrives whole from the
-        input method; a large list shows its first rows ~30 ms later); changes that follow within
-        250 ms are searched together when the typing pauses."""
-        if self._search_timer.isActive():
-            self._typed_while_waiting = True
-        else:
-            self.apply_query()
-        self._search_timer.start()
-
-    def _typing_paused(self) -> None:
-        if self._typed_while_waiting:
-            self._typed_while_waiting = False
-            self.apply_query()
-
     def cancel_pending_search(self) -> None:
-        self._search_timer.stop()
-        self._typed_while_waiting = False
+        self.search.cancel_pending()
         self.model.cancel_query()
 
     def _feedback_filter_changed(self) -> None:
@@ -363,9 +341,7 @@ class NeedsPage(QWidget):
             box.blockSignals(True)
             box.setCurrentIndex(0)
             box.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
+        self.search.clear_quietly()
         self.apply_query()
 
     def selected_ids(self) -> list[str]:

@@ -49,6 +49,8 @@ EMPTY_CONSOLIDATED = "还没有汇总的需求。请点击上方“导入文件�
 PASTE_FROM_EXCEL = "从 Excel 粘贴"
 IMPORT_TEMPLATE = "导入模板…"
 NO_CASE = "还没有案例。点击“新增案例”开始填写。"
+SEARCH_CASES_PLACEHOLDER = "搜索案例的全部文字（空格分隔多个词）"
+NO_CASE_MATCH = "没有与“{text}”匹配的案例。清空搜索框可显示全部案例。"
 
 PROFILE_TITLE = "填报单位信息"
 PROFILE_INTRO = "首次使用请填写本单位信息。导出的清单和推荐表会带上这些信息，以后可在“设置 → 填报单位信息”中修改。"

@@ -164,3 +164,37 @@ def test_mark_recommended(qtbot, app_window):
     column = page.model.column_of("recommended")
     assert page.model.index(page.model.row_of(first), column).data() == "推荐"
     assert page.model.index(page.model.row_of(second), column).data() == "不推荐"
+
+
+def test_search_the_case_list_by_any_field(qtbot, app_window):
+    """附件2's list has the needs lists' search: any field (here 经验做法, not a list column), the
+    first match opened, a word that matches nothing said so, and 新增案例 shows the new case."""
+    window = app_window()
+    window.tabs.setCurrentIndex(1)
+    page = window.cases_page
+    texts = {"专利导航助力产业链": "组织专利导航，形成分析报告。", "商标品牌指导站": "建立商标品牌指导站。",
+             "质押融资服务": "开展专利质押融资，专利评估入园。"}
+    for name, practice in texts.items():
+        window.undo.run(lambda ops, n=name, p=practice: ops.add_records(
+            "cases", [{**page.store.local_defaults("cases"), "name": n, "practice": p}], "新增案例"))
+    assert page.model.rowCount() == 3
+
+    type_text(qtbot, page.search, "质押")  # in 经验做法 only
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    assert page.store.cases.get(page.model.ids[0])["name"] == "质押融资服务"
+    assert page.editor.form.editors["name"].text() == "质押融资服务"
+    assert not page.empty_hint.isVisibleTo(page)
+
+    page.search.setText("专利 评估")  # words joined by a space: both must appear
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1 and not page.search.pause.isActive(), timeout=5000)
+    assert page.store.cases.get(page.model.ids[0])["name"] == "质押融资服务"
+
+    page.search.setText("无此案例")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0 and not page.search.pause.isActive(), timeout=5000)
+    assert page.empty_hint.isVisibleTo(page)
+    assert page.empty_hint.text() == "没有与“无此案例”匹配的案例。清空搜索框可显示全部案例。"
+
+    new_id = page.add_case()  # would match no search: the search is cleared and the new case shown
+    assert page.search.text() == "" and page.model.rowCount() == 4
+    assert page.editor.case_id == new_id
+    assert page.empty_hint.text() == "还没有案例。点击“新增案例”开始填写。" and not page.empty_hint.isVisibleTo(page)

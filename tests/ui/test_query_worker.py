@@ -168,7 +168,7 @@ def gated_worker(monkeypatch, hold):
 def type_search(page, text: str) -> None:
     """The search box says ``text`` and its query starts now (not after the typing pause)."""
     page.search.setText(text)
-    page._search_timer.stop()
+    page.search.cancel_pending()
     page.apply_query()
 
 

@@ -66,7 +66,7 @@ def test_a_word_from_the_input_method_searches_at_once_and_quick_keys_wait_for_a
     searched: list[str] = []
     set_query = page.model.set_query
     monkeypatch.setattr(page.model, "set_query", lambda **q: (searched.append(q["search"]), set_query(**q)))
-    page._search_timer.setInterval(1000)  # the pause, longer than a busy test machine's hiccups
+    page.search.pause.setInterval(1000)  # the pause, longer than a busy test machine's hiccups
     type_text(qtbot, page.search, "专利")
     assert searched == ["专利"] and page.model.rowCount() == 2  # no 250 ms wait
     qtbot.keyClicks(page.search, " ab")  # within the pause: not searched key by key
