@@ -63,6 +63,7 @@ class CasesPage(QWidget):
         # (the trigram index of every case field, m004).
         self.search = SearchBox(strings.SEARCH_CASES_PLACEHOLDER)
         self.search.search_requested.connect(lambda: self.model.set_query(search=self.search.text()))
+        self.search.focus_from(self)
         left_layout.addWidget(self.search)
         self.view = QTableView()
         self.view.setModel(self.model)

@@ -143,8 +143,7 @@ class NeedsPage(QWidget):
         QShortcut(QKeySequence(COPY_WITH_HEADER), self.view, activated=lambda: self.copy(with_header=True))
         QShortcut(QKeySequence.StandardKey.Delete, self.view, activated=self.clear_or_delete)
         QShortcut(QKeySequence(DELETE_ROWS), self.view, activated=lambda: self.delete_selected(confirm=False))
-        # Ctrl+F from anywhere on this tab (a hidden tab's shortcut does not fire).
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        self.search.focus_from(self)
         self.view.selectionModel().currentChanged.connect(self._show_cell_problem)
         self.model.dataChanged.connect(lambda *_: self._show_cell_problem(self.view.currentIndex()))
         self._showing_problem = False
@@ -386,10 +385,6 @@ class NeedsPage(QWidget):
         if self.model.ids:
             self.view.setCurrentIndex(self.model.index(0, 0))
         self.view.setFocus()
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
 
     def _show_cell_problem(self, index) -> None:
         """The current cell's validation problem goes to the status bar (the whole row's on 完整性)."""

@@ -9,7 +9,7 @@ method; a large list shows its first rows about 30 ms later); changes that follo
 from __future__ import annotations
 
 from ui import strings
-from ui.qt import QLineEdit, QTimer, QWidget, Signal
+from ui.qt import QKeySequence, QLineEdit, QShortcut, Qt, QTimer, QWidget, Signal
 
 PAUSE_MS = 250
 
@@ -37,6 +37,14 @@ class SearchBox(QLineEdit):
         if self._typed_while_waiting:
             self._typed_while_waiting = False
             self.search_requested.emit()
+
+    def focus_from(self, page: QWidget) -> None:
+        """Ctrl+F anywhere on ``page`` (a hidden tab's shortcut does not fire) selects the search."""
+        QShortcut(QKeySequence.StandardKey.Find, page, activated=self.take_focus)
+
+    def take_focus(self) -> None:
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.selectAll()
 
     def cancel_pending(self) -> None:
         """Nothing typed so far is searched later (the page is closing, or searches now itself)."""

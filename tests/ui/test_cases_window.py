@@ -194,6 +194,10 @@ def test_search_the_case_list_by_any_field(qtbot, app_window):
     assert page.empty_hint.isVisibleTo(page)
     assert page.empty_hint.text() == "没有与“无此案例”匹配的案例。清空搜索框可显示全部案例。"
 
+    page.view.setFocus()  # Ctrl+F from the list selects the search, as on the needs lists
+    qtbot.keyClick(page.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus() and page.search.selectedText() == "无此案例"
+
     new_id = page.add_case()  # would match no search: the search is cleared and the new case shown
     assert page.search.text() == "" and page.model.rowCount() == 4
     assert page.editor.case_id == new_id
