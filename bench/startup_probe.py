@@ -2,6 +2,11 @@
 
     python bench/startup_probe.py ours --db FILE
     python bench/startup_probe.py bare
+    python bench/startup_probe.py floor --db FILE
+
+"floor" is the least any window on this stack can do: the bare window, plus importing sqlite-utils
+and opening the database with it, plus the ``Qt`` namespace (its first use builds all its Python
+enums; every model role and alignment is there). No code of the app runs.
 
 Run by bench/compare.py as a child process: the parent times spawn → exit, so
 interpreter start and imports count, as they do for the officer. Prints the
@@ -40,6 +45,30 @@ def bare() -> int:
     return app.exec()
 
 
+def floor(db: str) -> int:
+    import sqlite3
+
+    for name in ("numpy", "pandas"):  # as main.import_sqlite_utils_lean does, without importing main
+        sys.modules[name] = None  # type: ignore[assignment]
+    import sqlite_utils
+
+    for name in ("numpy", "pandas"):
+        del sys.modules[name]
+
+    database = sqlite_utils.Database(sqlite3.connect(db), execute_plugins=False)
+    database.execute("select count(*) from needs").fetchone()
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    Qt.AlignmentFlag  # noqa: B018 - the namespace's first use is the cost measured
+    window = QMainWindow()
+    window.resize(1200, 800)
+    window.show()
+    QTimer.singleShot(0, _report_and_quit)
+    return app.exec()
+
+
 def ours(db: str) -> int:
     import main
 
@@ -61,4 +90,4 @@ def ours(db: str) -> int:
 if __name__ == "__main__":
     if sys.argv[1] == "bare":
         sys.exit(bare())
-    sys.exit(ours(sys.argv[3]))
+    sys.exit((floor if sys.argv[1] == "floor" else ours)(sys.argv[3]))
