@@ -8,8 +8,10 @@ really written (``apply``) or only previewed (then the records a file would add
 or change live here in ``pending`` and the database is not touched).
 
 It keeps for each record only what matching needs (keys, owner, digests,
-version; a few hundred bytes, 150,000 records in a national import) plus, for
-previewed writes, the whole record. Matching a row is a dictionary look-up, not
+version; a few hundred bytes, 150,000 records in a national import). The whole
+records previewed files would write are put aside on disk (storage/spill.py) and
+read back only when a later file meets one of them: held in memory, they took
+some 400 MB in a national preview. Matching a row is a dictionary look-up, not
 a query, which is what lets an import of thousands of files stay linear; the
 likely-duplicate hints look up candidates by credit code or folded subject the
 same way and read the few candidates found in full.
@@ -20,11 +22,13 @@ Runs on whatever thread owns the store.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from collections.abc import Iterable
 
 from forms.fields import Form
 from forms.identity import record_digest, record_key, subject_key
 from storage.records import RecordTable
+from storage.spill import Spill
 
 # Columns of the light view, beyond the form's identity and duplicate-hint fields.
 _BOOKKEEPING = ("id", "unit", "origin", "deleted_at", "natural_key", "import_digest", "source_updated_at")
@@ -114,7 +118,11 @@ class MergeState:
         self.form: Form = table.form
         self.rows: dict[str, Light] = {}  # id -> light record
         self._by_key: dict[str, object] = {}  # natural key -> ids, in display order (see _add)
-        self.pending: dict[str, dict] = {}  # id -> whole record written by a previewed file
+        # id -> the whole record a previewed file would write, as a reference into ``_spill``
+        self.pending: dict[str, int] = {}
+        self._spill: Spill | None = None
+        self._layouts: dict[tuple[str, ...], int] = {}  # a pending record's keys, stored once (see _put)
+        self._layout_keys: list[tuple[str, ...]] = []
         # Likely-duplicate look-ups (storage.merge._duplicates), kept current like the keys so a
         # file is compared with the records before it without rescanning them all: credit code
         # or folded subject -> the live records under it (hints list them in ``rows`` order).
@@ -138,7 +146,7 @@ class MergeState:
     def record(self, record_id: str) -> dict | None:
         """The whole record as the import so far leaves it."""
         if record_id in self.pending:
-            return self.pending[record_id]
+            return self._get(self.pending[record_id])
         if record_id not in self.rows:
             return None
         return self.table.get(record_id)
@@ -220,5 +228,28 @@ class MergeState:
         """A file of this import added or changed ``record`` (the whole row as written).
         ``known``: its digest, matching key and folded subject (or None) when the caller has them."""
         if simulated:
-            self.pending[record["id"]] = dict(record)
+            self.pending[record["id"]] = self._put(record)
         self._remember(record, known).written_by = file_name
+
+    def _put(self, record: dict) -> int:
+        """Put a pending record aside: its values in the order of its keys, the keys once per layout."""
+        keys = tuple(record)
+        layout = self._layouts.get(keys)
+        if layout is None:
+            layout = self._layouts[keys] = len(self._layout_keys)
+            self._layout_keys.append(keys)
+        if self._spill is None:
+            self._spill = Spill()
+        # marshal, not pickle: pickling a str caches its UTF-8 copy on it (PyUnicode_AsUTF8AndSize),
+        # which the preview's strings would then carry for as long as the preview is open.
+        return self._spill.put(marshal.dumps((layout, tuple(record.values()))))
+
+    def _get(self, ref: int) -> dict:
+        assert self._spill is not None
+        layout, values = marshal.loads(self._spill.get(ref))
+        return dict(zip(self._layout_keys[layout], values, strict=True))
+
+    def close(self) -> None:
+        """Remove what was put aside (also done when the state is garbage-collected)."""
+        if self._spill is not None:
+            self._spill.close()
