@@ -316,7 +316,7 @@ def test_a_decision_plans_again_only_the_files_it_affects(qtbot, db_path, tmp_pa
     dialog.show()
     table = dialog.conflicts
     # The second revision's B equals the first's: seen and declined once, not asked again.
-    assert [(c.file_name, c.item.row.values["subject_name"]) for c in table.conflicts] == [
+    assert [(c.file_name, c.item.name) for c in table.conflicts] == [
         (first.name, A), (first.name, B), (second.name, A)]
     table.combo(2).setCurrentIndex(2)  # the last 台江 file's choice: no later file has that record
     assert not dialog._timer.isActive() and dialog.import_button.isEnabled()
@@ -324,7 +324,7 @@ def test_a_decision_plans_again_only_the_files_it_affects(qtbot, db_path, tmp_pa
     assert dialog._timer.isActive() and not dialog.import_button.isEnabled()
     wait_planned(qtbot, dialog)
     assert counts(dialog, 1)["conflict"] == 0 and counts(dialog, 1)["changed"] == 1  # A is now a plain update
-    assert [(c.file_name, c.item.row.values["subject_name"]) for c in table.conflicts] == [
+    assert [(c.file_name, c.item.name) for c in table.conflicts] == [
         (first.name, A), (first.name, B)]
     assert [table.combo(n).currentText() for n in range(2)] == ["采用文件", "保留本地"]
     assert dialog.tabs.tabText(1) == "冲突（2）"
