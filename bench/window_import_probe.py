@@ -4,6 +4,7 @@ reading pool spawns processes that import this script again):
 
     python bench/window_import_probe.py /tmp/wlx-bench/files-nation
     python bench/window_import_probe.py /tmp/wlx-bench/files-nation --limit 300 --tracemalloc
+    python bench/window_import_probe.py /tmp/wlx-bench/files-nation --window
 
 Runs, in a child process with a fresh database, what the import dialog runs on its
 worker: ``exports.importing.preview_files`` (the reading pool included), then — with the
@@ -45,8 +46,82 @@ def _say(kind: str, **fields) -> None:
     print(f"@{kind} " + json.dumps(fields, ensure_ascii=False), flush=True)
 
 
+NATIONAL = {"unit": "国家知识产权局知识产权保护司", "city": "", "district": "", "reporter": "测试",
+            "phone": "010-62083114", "year": 2023, "report_date": "2023-05-20"}
+
+
+def window_child(args: argparse.Namespace) -> None:
+    """Inside the measured process: the real main window, its 导入 path (ui.import_dialog.import_paths:
+    the preview on a worker, the dialog, the import on a worker), the dialog accepted as it opens."""
+    from storage import Store
+    from ui import import_dialog
+    from ui.app import register_fonts
+    from ui.main_window import MainWindow
+    from ui.qt import QApplication, QDialog, QMessageBox
+
+    app = QApplication.instance() or QApplication([])
+    register_fonts()
+    from PySide6 import __version__ as pyside
+
+    if pyside == "6.12.0":
+        # PySide6 6.12.0's SignalInstance.emit() returns True without a reference of its own, and
+        # a queued call of a Python slot drops one reference of None too: after some hundreds of
+        # progress updates the process aborts (“bool_dealloc: deallocating True or False”, or
+        # “none_dealloc”). References lent here so the measurement can run; the app itself needs
+        # a fix (see docs/PERFORMANCE.md).
+        sys.modules[__name__].__dict__["_lent_to_pyside"] = [True, None] * 100_000
+    store = Store.open(Path(args.db))
+    store.set_profile(NATIONAL)  # the national office: it consolidates every unit's needs
+    window = MainWindow(store)
+    window.show()
+    app.processEvents()
+    marks = {"start": time.perf_counter(), "cpu": _cpu()}
+    seen: dict = {}
+
+    def mark(name: str) -> None:
+        now, cpu = time.perf_counter(), _cpu()
+        _say("done", name=name, wall=now - marks["start"], cpu=cpu - marks["cpu"])
+        marks.update(start=now, cpu=cpu)
+
+    def exec_(dialog):
+        mark("preview")
+        _say("step", name="dialog")
+        dialog.show()
+        app.processEvents()
+        seen["summary"], seen["conflicts"] = dialog.summary.text(), len(dialog.conflicts.conflicts)
+        seen["planned_new"] = sum(p.plan.counts["new"] for p in dialog.selected_previews())
+        mark("dialog")
+        _say("step", name="apply")
+        return QDialog.DialogCode.Accepted
+
+    def done(*_a, **_k):
+        mark("apply")
+        seen["done"] = True
+
+    import_dialog.PreviewDialog.exec = exec_
+    QMessageBox.information = done
+    QMessageBox.warning = lambda *a, **k: seen.update(done=True, error=a[2])
+    _say("step", name="preview")
+    import_dialog.import_paths(window, store, [args.folder], lambda: None)
+    while "done" not in seen:
+        app.processEvents()
+        time.sleep(0.02)
+    if "error" in seen:
+        raise SystemExit(seen["error"])
+    needs = store.needs.count()
+    batches = store.db["import_batches"].count
+    window.close()
+    store.close()
+    _say("result", files=len(import_dialog.collect_files([args.folder])[0]), refused=0,
+         planned_new=seen["planned_new"], needs=needs, batches=batches, lines=0, summary=seen["summary"],
+         conflicts=seen["conflicts"])
+
+
 def child(args: argparse.Namespace) -> None:
     """Inside the measured process: the dialog's steps, one after another."""
+    if args.window:
+        window_child(args)
+        return
     from exports.importing import apply_previews, collect_files, preview_files
     from storage import Store
 
@@ -130,6 +205,7 @@ def parent(args: argparse.Namespace) -> None:
                str(args.folder), "--limit", str(args.limit)]
         cmd += ["--tracemalloc"] if args.tracemalloc else []
         cmd += [] if args.dialog else ["--no-dialog"]
+        cmd += ["--window"] if args.window else []
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
@@ -190,6 +266,8 @@ def main() -> None:
     parser.add_argument("--tracemalloc", action="store_true", help="also list where the previews' memory is")
     parser.add_argument("--no-dialog", dest="dialog", action="store_false",
                         help="skip building the preview dialog (Qt) between preview and import")
+    parser.add_argument("--window", action="store_true",
+                        help="drive the real main window and its 导入 path instead (the whole folder; Qt loaded first)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
