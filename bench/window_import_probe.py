@@ -153,6 +153,17 @@ def child(args: argparse.Namespace) -> None:
             store.close()
 
     previews = step("preview", preview)
+    if args.replan:
+        def replan():  # the first file unticked: the rest planned again (and imported), as in the dialog
+            from exports.importing import replan_previews
+
+            store = Store.open(db)
+            try:
+                return replan_previews(store, previews[1:])
+            finally:
+                store.close()
+
+        previews = step("replan", replan)
     if args.tracemalloc:
         snapshot = tracemalloc.take_snapshot()
         held = sum(s.size for s in snapshot.statistics("filename"))
@@ -206,6 +217,7 @@ def parent(args: argparse.Namespace) -> None:
         cmd += ["--tracemalloc"] if args.tracemalloc else []
         cmd += [] if args.dialog else ["--no-dialog"]
         cmd += ["--window"] if args.window else []
+        cmd += ["--replan"] if args.replan else []
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
@@ -266,6 +278,8 @@ def main() -> None:
     parser.add_argument("--tracemalloc", action="store_true", help="also list where the previews' memory is")
     parser.add_argument("--no-dialog", dest="dialog", action="store_false",
                         help="skip building the preview dialog (Qt) between preview and import")
+    parser.add_argument("--replan", action="store_true",
+                        help="also untick the first file: the rest are planned again, then imported")
     parser.add_argument("--window", action="store_true",
                         help="drive the real main window and its 导入 path instead (the whole folder; Qt loaded first)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
