@@ -12,6 +12,12 @@ in this process, file after file, so the database ends exactly as a one-process 
 leaves it (tests/storage/test_import_pool.py). Only a few files are read ahead, so
 memory does not grow with the number of files.
 
+A preview (the window's import dialog) must stay open until the officer presses 导入, so
+it keeps only what the dialog shows of each file (storage.merge_plan.PlanView) and puts
+what was read aside on disk (Kept, storage/spill.py); unticking a file plans the others
+again from there, and the import writes exactly those bytes, saying so when a file
+changed on disk in between.
+
 Worker functions: they run on whatever thread owns ``store``.
 """
 
