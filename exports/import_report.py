@@ -9,42 +9,40 @@ from __future__ import annotations
 
 from forms import FORMS
 from forms.fields import Form
-from storage.merge import ImportPlan, PlanItem
+from storage.merge import ImportPlan, ItemView, PlanItem, PlanView
 
 NAME_MAX = 40  # characters of a name shown in one line; the rest is elided with “…”
 
 
-def record_name(form: Form, item: PlanItem, limit: int = NAME_MAX) -> str:
+def record_name(form: Form, item: PlanItem | ItemView, limit: int = NAME_MAX) -> str:
     """What a row is about: 需求主体名称 for a need, 案例名称 for a case; the first identity
     field that has a value otherwise; “（未写名称）” when none has."""
+    text = item.title(form)
+    if text:
+        return text if len(text) <= limit else text[: limit - 1] + "…"
     keys = [k for k in (form.subject_field, *form.identity_fields) if k]
-    for key in keys:
-        value = item.values.get(key) or item.row.values.get(key)
-        text = " ".join(str(value or "").split())
-        if text:
-            return text if len(text) <= limit else text[: limit - 1] + "…"
     return f"（未写{form.field(keys[0]).label}）" if keys else "（未写名称）"
 
 
-def record_label(form: Form, item: PlanItem) -> str:
+def record_label(form: Form, item: PlanItem | ItemView) -> str:
     """“福州某科技有限公司（工作表“需求清单”第 7 行）”: the name first, the place after."""
-    return f"{record_name(form, item)}（{item.row.where()}）"
+    return f"{record_name(form, item)}（{item.where()}）"
 
 
-def overview(plan: ImportPlan) -> list[str]:
+def overview(plan: ImportPlan | PlanView) -> list[str]:
     """What the file is and what it brings: form and unit, counts, warnings."""
     form = FORMS[plan.form_id]
     where_from = plan.unit or "（未写填报单位）"
     return [f"{form.short_title}，填报单位：{where_from}", plan.counts_text, *(f"提示：{w}" for w in plan.warnings)]
 
 
-def duplicate_lines(plan: ImportPlan, limit: int = 20) -> list[str]:
+def duplicate_lines(plan: ImportPlan | PlanView, limit: int = 20) -> list[str]:
     """Incoming records that look like one already here (flagged for review, never merged)."""
     return [f"疑似重复：“{hint.subject_name}”（{hint.unit}，{hint.where}）与“{hint.other_subject}”"
             f"（{hint.other_unit}）：{hint.reason}" for hint in plan.duplicates[:limit]]
 
 
-def describe(plan: ImportPlan, limit: int = 20) -> list[str]:
+def describe(plan: ImportPlan | PlanView, limit: int = 20) -> list[str]:
     """Lines a person reads about one file's plan: counts, warnings, and the rows that need a look."""
     form = FORMS[plan.form_id]
     labels = {f.key: f.label for f in form.fields}

@@ -12,6 +12,12 @@ in this process, file after file, so the database ends exactly as a one-process 
 leaves it (tests/storage/test_import_pool.py). Only a few files are read ahead, so
 memory does not grow with the number of files.
 
+A preview (the window's import dialog) must stay open until the officer presses 导入, so
+it keeps only what the dialog shows of each file (storage.merge_plan.PlanView) and puts
+what was read aside on disk (Kept, storage/spill.py); unticking a file plans the others
+again from there, and the import writes exactly those bytes, saying so when a file
+changed on disk in between.
+
 Worker functions: they run on whatever thread owns ``store``.
 """
 
@@ -20,6 +26,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import hashlib
 import itertools
 import logging
 import multiprocessing
@@ -40,9 +47,10 @@ from exports.reading import ReadError, formats, read_file
 from forms.incoming import ReadResult
 from forms.progress import Progress, check
 from forms.reference import ChoiceLists
-from storage.merge import BatchSummary, ImportPlan, MergeSession
+from storage.merge import BatchSummary, ImportPlan, MergeError, MergeSession, PlanView
 from storage.merge_apply import apply_plan
 from storage.merge_prepare import prepare
+from storage.spill import Spill, SpillError, pack, unpack
 from storage.store import Store
 
 # What a folder import picks up: every spreadsheet kind the reader reads or refuses with a reason
@@ -50,12 +58,56 @@ from storage.store import Store
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".csv", ".tsv", ".xlsb", ".numbers"}
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What was read of one file at its preview, put aside on disk (storage.spill) until the
+    officer unticks a file (the ticked ones are planned again) or presses 导入: the import
+    writes exactly what was previewed, and the preview holds no rows in memory."""
+
+    spill: Spill
+    ref: int
+    file_hash: str  # sha256 of the bytes that were read
+
+    def result(self, store: Store, path: Path) -> ReadResult:
+        """What was read. Should the spill be unreadable, the file is read again if its bytes
+        are still those previewed; otherwise MergeError says what to do."""
+        try:
+            result = unpack(self.spill.get(self.ref))
+            assert isinstance(result, ReadResult)
+            return result
+        except SpillError:
+            log.warning("the previewed content of %s is lost; reading the file again", path, exc_info=True)
+        if file_digest(path) == self.file_hash:
+            try:
+                return read_one(store, path)
+            except ReadError as exc:
+                raise MergeError(str(exc)) from exc
+        raise MergeError(f"预览时读取的“{path.name}”已无法取回，而这个文件在预览之后被修改过或已移走。"
+                         "请关闭预览，重新导入这个文件。")
+
+    def changed(self, path: Path) -> bool:
+        """Whether the file on disk no longer holds the bytes that were previewed."""
+        return file_digest(path) != self.file_hash
+
+
 @dataclass
 class FilePreview:
     path: Path
-    plan: ImportPlan | None = None
+    plan: PlanView | None = None  # what importing the file would do, as the preview shows it
     error: str = ""  # Chinese sentence when the file could not be read
-    result: ReadResult | None = None  # what was read, planned again when the import is applied
+    kept: Kept | None = None  # what was read, planned again when a file is unticked and when imported
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of the file's bytes, as the reader computes ``file_hash`` ("" when it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -145,11 +197,22 @@ def read_each(store: Store, files: list[Path], progress: Progress | None = None,
               workers: int | None = None) -> Iterator[Entry]:
     """Read the files in order, by a pool of ``workers`` processes when there are many
     (default :func:`pool_size`), else one at a time here. Only a few files' rows are held at once."""
+    with contextlib.closing(_read_files(store.choices, files, progress, workers, packed=False)) as read:
+        for path, result, error, _packed in read:
+            yield path, result, error
+
+
+Packed = tuple[Path, "ReadResult | None", str, "bytes | None"]  # an Entry and, if asked, the result packed
+
+
+def _read_files(choices: ChoiceLists, files: list[Path], progress: Progress | None, workers: int | None,
+                packed: bool) -> Iterator[Packed]:
+    """read_each; with ``packed``, each result also as bytes for a Spill (packed by the
+    reading process, beside the one that plans)."""
     workers = pool_size(len(files)) if workers is None else workers
-    choices = store.choices
     start = 0
     if workers > 1:
-        pooled = _read_in_pool(choices, files, workers, progress)
+        pooled = _read_in_pool(choices, files, workers, progress, packed)
         try:
             for entry in pooled:
                 start += 1
@@ -170,15 +233,17 @@ def read_each(store: Store, files: list[Path], progress: Progress | None = None,
         if progress:
             progress.update(n, len(files), f"正在读取“{path.name}”（{n + 1}/{len(files)}）……")
         try:
-            yield path, _read_with(choices, path), ""
+            result = _read_with(choices, path)
         except ReadError as exc:
-            yield path, None, str(exc)
+            yield path, None, str(exc), None
+            continue
+        yield path, result, "", pack(result, compress=True) if packed else None
     if progress:
         progress.update(len(files), len(files), "完成")
 
 
 def _read_in_pool(choices: ChoiceLists, files: list[Path], workers: int,
-                  progress: Progress | None) -> Iterator[Entry]:
+                  progress: Progress | None, packed: bool = False) -> Iterator[Packed]:
     """Entries in file order, read by ``workers`` fresh processes (spawned: nothing of this
     process, its threads, Qt or the database connection, is copied into them)."""
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
@@ -187,7 +252,7 @@ def _read_in_pool(choices: ChoiceLists, files: list[Path], workers: int,
     following = iter(files)
     try:
         for path in itertools.islice(following, workers * READ_AHEAD):
-            waiting.append(pool.submit(_read_in_reader, path))
+            waiting.append(pool.submit(_read_in_reader, path, packed))
         for n, path in enumerate(files):
             check(progress)
             if progress:
@@ -197,8 +262,11 @@ def _read_in_pool(choices: ChoiceLists, files: list[Path], workers: int,
                 log.log(level, "reading process: %s", text)
             nxt = next(following, None)
             if nxt is not None:
-                waiting.append(pool.submit(_read_in_reader, nxt))
-            yield path, result, error
+                waiting.append(pool.submit(_read_in_reader, nxt, packed))
+            if isinstance(result, bytes):
+                yield path, unpack(result), error, result  # type: ignore[misc]
+            else:
+                yield path, result, error, None
         pool.shutdown(wait=True)  # every file read: the processes are idle and end at once
     finally:
         # Cancelled or failed: files not started are dropped, the processes end after their current file.
@@ -247,13 +315,14 @@ def _end_with(sentinel: int) -> None:
     os._exit(0)
 
 
-def _read_in_reader(path: Path) -> tuple[ReadResult | None, str, list[tuple[int, str]]]:
+def _read_in_reader(path: Path, packed: bool = False) -> tuple[ReadResult | bytes | None, str, list[tuple[int, str]]]:
     _collect.records = []
     try:
         assert _reader_choices is not None
         # The rows are also prepared for planning here (storage.merge_prepare): that is most of
         # the per-row work, and here it runs beside the one process that plans and writes.
-        return prepare(_read_with(_reader_choices, path), _reader_choices), "", _collect.records
+        result = prepare(_read_with(_reader_choices, path), _reader_choices)
+        return (pack(result, compress=True) if packed else result), "", _collect.records
     except ReadError as exc:
         return None, str(exc), _collect.records
 
@@ -262,14 +331,23 @@ def preview_files(store: Store, files: list[Path], progress: Progress | None = N
                   include_other_units: bool = False) -> list[FilePreview]:
     """What importing ``files`` in this order would do, each file planned against what the files
     before it would leave. Writes nothing. A unit that does not consolidate takes only its own
-    records unless ``include_other_units``."""
+    records unless ``include_other_units``.
+
+    A preview keeps what it shows (PlanView) in memory and what was read on disk (Kept), so a
+    national folder is previewed in a few hundred MB; the temporary file goes with the previews."""
     session = MergeSession(store, include_other_units)
+    spill = Spill()
     out: list[FilePreview] = []
-    for path, result, error in read_each(store, files, progress):
-        if result is None:
-            out.append(FilePreview(path, error=error))
-        else:
-            out.append(FilePreview(path, plan=session.plan(result), result=result))
+    try:
+        with contextlib.closing(_read_files(store.choices, files, progress, None, packed=True)) as read:
+            for path, result, error, blob in read:
+                if result is None or blob is None:
+                    out.append(FilePreview(path, error=error))
+                    continue
+                plan = session.plan(result).view()
+                out.append(FilePreview(path, plan=plan, kept=Kept(spill, spill.put(blob), result.file_hash)))
+    finally:
+        session.close()
     return out
 
 
@@ -283,16 +361,19 @@ def replan_previews(store: Store, previews: list[FilePreview],
     files come back as they were."""
     session = MergeSession(store, include_other_units)
     out: list[FilePreview] = []
-    for n, item in enumerate(previews):
-        check(progress)
-        if progress:
-            progress.update(n, len(previews), f"正在重新比对“{item.path.name}”（{n + 1}/{len(previews)}）……")
-        if item.result is None:
-            out.append(item)
-            continue
-        plan = session.plan(item.result, simulate=False)
-        apply_plan(store, plan, session.state(plan.form_id), (decisions or {}).get(str(item.path)), simulate=True)
-        out.append(FilePreview(item.path, plan=plan, result=item.result))
+    try:
+        for n, item in enumerate(previews):
+            check(progress)
+            if progress:
+                progress.update(n, len(previews), f"正在重新比对“{item.path.name}”（{n + 1}/{len(previews)}）……")
+            if item.kept is None:
+                out.append(item)
+                continue
+            plan = session.plan(item.kept.result(store, item.path), simulate=False)
+            apply_plan(store, plan, session.state(plan.form_id), (decisions or {}).get(str(item.path)), simulate=True)
+            out.append(FilePreview(item.path, plan=plan.view(), kept=item.kept))
+    finally:
+        session.close()
     return out
 
 
@@ -363,8 +444,29 @@ def _commits_without_fsync(store: Store) -> Iterator[None]:
 def apply_previews(store: Store, previews: list[FilePreview], decisions: Mapping[str, Mapping[str, str]] | None = None,
                    default: str = "keep_mine", progress: Progress | None = None,
                    include_other_units: bool = False) -> list[str]:
-    """Import every readable file of a preview; returns one Chinese summary line per file."""
-    readable = [(p.path, p.result, "") for p in previews if p.result is not None]
-    summaries = import_entries(store, readable, decisions, default, progress, len(readable),
-                               include_other_units=include_other_units)
-    return [s.text for s in summaries]
+    """Import every readable file of a preview, as previewed: what was read then, planned in the
+    same order. Returns Chinese lines: one summary per file, and before it a warning when the
+    file changed on disk after the preview (its previewed content is what is imported)."""
+    readable = [p for p in previews if p.kept is not None]
+    lines: list[str] = []
+
+    def entries() -> Iterator[Entry]:
+        for p in readable:
+            assert p.kept is not None
+            try:
+                result = p.kept.result(store, p.path)
+            except MergeError as exc:
+                yield p.path, None, str(exc)
+                continue
+            if p.kept.changed(p.path):
+                log.warning("%s changed on disk after its preview; importing the previewed content", p.path)
+                lines.append(f"注意：“{p.path.name}”在预览之后被修改过或已移走，导入的是预览时看到的内容；"
+                             "如需导入修改后的内容，请再导入一次这个文件。")
+            yield p.path, result, ""
+
+    def on_file(path: Path, plan: ImportPlan | None, summary: BatchSummary | None, error: str) -> None:
+        lines.append(summary.text if summary is not None else error)
+
+    import_entries(store, entries(), decisions, default, progress, len(readable), on_file=on_file,
+                   include_other_units=include_other_units)
+    return lines

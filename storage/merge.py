@@ -83,8 +83,10 @@ from storage.merge_plan import (
     DuplicateHint,
     FieldDiff,
     ImportPlan,
+    ItemView,
     MergeError,
     PlanItem,
+    PlanView,
     UndoSummary,
 )
 from storage.merge_prepare import PreparedResult, prepare_rows
@@ -95,7 +97,7 @@ from storage.store import Store
 __all__ = [
     "CHANGED", "CONFLICT", "DECISIONS", "DECISION_LABELS", "IDENTICAL", "INVALID", "KEEP_BOTH", "KEEP_MINE", "NEW",
     "STATUSES", "STATUS_LABELS", "TAKE_THEIRS", "BatchSummary", "DuplicateHint", "FieldDiff", "ImportPlan",
-    "MergeError", "MergeSession", "PlanItem", "UndoSummary", "apply", "history", "preview", "undo_batch",
+    "ItemView", "MergeError", "MergeSession", "PlanItem", "PlanView", "UndoSummary", "apply", "history", "preview", "undo_batch",
 ]
 
 # How one owner group of a matched row relates to the record here (storage/bases.py).
@@ -137,6 +139,11 @@ class MergeSession:
         self._states: dict[str, MergeState] = {}
         self._seen_hashes: dict[str, str] = {}  # file hash -> name of the first file of this import
         self._imported: dict[str, tuple[str, str]] | None = None  # file hash -> its first batch (see imported)
+
+    def close(self) -> None:
+        """Remove what the states put aside on disk (a preview's pending records)."""
+        for state in self._states.values():
+            state.close()
 
     def state(self, form_id: str) -> MergeState:
         if form_id not in self._states:

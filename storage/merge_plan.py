@@ -5,8 +5,12 @@ Import them from :mod:`storage.merge`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
+from forms import FORMS
+from forms.fields import Form
 from forms.incoming import IncomingRow
 
 # How an incoming row relates to the database.
@@ -66,9 +70,84 @@ class PlanItem:
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 
+    @property
+    def sheet(self) -> str:
+        return self.row.sheet
+
+    @property
+    def row_number(self) -> int:
+        return self.row.row_number
+
+    def where(self, field_key: str | None = None) -> str:
+        """The row's place in its file, or one of its cells' (IncomingRow.where)."""
+        return self.row.where(field_key)
+
+    def title(self, form: Form) -> str:
+        """What the row is about, spaces folded: its first identity value ("" when it has none)."""
+        for key in (k for k in (form.subject_field, *form.identity_fields) if k):
+            text = " ".join(str(self.values.get(key) or self.row.values.get(key) or "").split())
+            if text:
+                return text
+        return ""
+
     def problem_lines(self, form_labels: dict[str, str]) -> list[str]:
         """“工作表“清单”第 7 行 D 列（需求类别）：……” for each problem."""
-        return [f"{self.row.where(k)}（{form_labels.get(k, k)}）：{msg}" for k, msg in self.problems.items()]
+        return [f"{self.where(k)}（{form_labels.get(k, k)}）：{msg}" for k, msg in self.problems.items()]
+
+    def view(self, form: Form, texts: dict[str, str] | None = None) -> ItemView:
+        """What a preview shows of this row. ``texts`` shares equal strings between the items of a file."""
+        texts = {} if texts is None else texts
+        problems = dict(self.problems) if self.problems else _NOTHING
+        cells = {k: self.row.cells[k] for k in problems if k in self.row.cells} or _NOTHING
+        return ItemView(self.status, texts.setdefault(self.row.sheet, self.row.sheet), self.row.row_number,
+                        self.title(form), texts.setdefault(self.reason, self.reason), self.local_id,
+                        hash(self.natural_key), tuple(self.diffs), problems, cells)
+
+
+_NOTHING: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(slots=True)
+class ItemView:
+    """A planned row as the preview shows it: :class:`PlanItem` without the row's values.
+
+    The import dialog holds one per row of every file until the officer presses 导入 (150,000
+    in a national import), so it keeps only what is shown and what re-planning asks of it;
+    the rows themselves are planned again from what was read (exports.importing)."""
+
+    status: str
+    sheet: str
+    row_number: int
+    name: str  # PlanItem.title
+    reason: str
+    local_id: str | None
+    identity: int  # hash of the natural key: a decision re-plans the later files that may meet it (see touches)
+    diffs: tuple[FieldDiff, ...]
+    problems: Mapping[str, str]  # field key -> Chinese
+    cells: Mapping[str, str]  # field key -> cell address, for the fields with problems
+
+    @property
+    def key(self) -> str:
+        return f"{self.sheet}!{self.row_number}"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def where(self, field_key: str | None = None) -> str:
+        return IncomingRow(self.sheet, self.row_number, {}, cells=dict(self.cells)).where(field_key)
+
+    def title(self, form: Form) -> str:
+        return self.name
+
+    def touches(self, other: ItemView) -> bool:
+        """Whether what is decided for ``other`` may change what this row meets: the same record
+        here, or the same natural key (a kept-both copy carries it). Equal hashes of different
+        keys only cost a needless re-plan."""
+        return (self.local_id is not None and self.local_id == other.local_id) or self.identity == other.identity
+
+    def problem_lines(self, form_labels: dict[str, str]) -> list[str]:
+        return [f"{self.where(k)}（{form_labels.get(k, k)}）：{msg}" for k, msg in self.problems.items()]
 
 
 @dataclass
@@ -87,8 +166,27 @@ class DuplicateHint:
     reason: str  # Chinese
 
 
+class _Tally:
+    """What an import plan and its preview view count alike."""
+
+    counts: dict[str, int]
+    items: list
+
+    @property
+    def counts_text(self) -> str:
+        """“新增 3 条，相同 10 条，更新 1 条，冲突 0 条，无效 0 条”."""
+        return "，".join(f"{STATUS_LABELS[s]} {n} 条" for s, n in self.counts.items())
+
+    def items_with(self, status: str) -> list:
+        return [i for i in self.items if i.status == status]
+
+    @property
+    def has_changes(self) -> bool:
+        return any(i.status in (NEW, CHANGED, CONFLICT) for i in self.items)
+
+
 @dataclass
-class ImportPlan:
+class ImportPlan(_Tally):
     form_id: str
     file_name: str
     file_hash: str
@@ -104,23 +202,37 @@ class ImportPlan:
     peer: str = ""
 
     @property
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int]:  # type: ignore[override]
         out = dict.fromkeys(STATUSES, 0)
         for item in self.items:
             out[item.status] += 1
         return out
 
-    @property
-    def counts_text(self) -> str:
-        """“新增 3 条，相同 10 条，更新 1 条，冲突 0 条，无效 0 条”."""
-        return "，".join(f"{STATUS_LABELS[s]} {n} 条" for s, n in self.counts.items())
+    def view(self) -> PlanView:
+        """What a preview keeps of this plan while the officer looks (see ItemView)."""
+        form = FORMS[self.form_id]
+        texts: dict[str, str] = {}
+        return PlanView(self.form_id, self.file_name, self.file_hash, self.unit, self.city, self.district,
+                        [i.view(form, texts) for i in self.items], self.duplicates, self.warnings,
+                        self.other_units, self.peer, self.counts)
 
-    def items_with(self, status: str) -> list[PlanItem]:
-        return [i for i in self.items if i.status == status]
 
-    @property
-    def has_changes(self) -> bool:
-        return any(i.status in (NEW, CHANGED, CONFLICT) for i in self.items)
+@dataclass
+class PlanView(_Tally):
+    """An :class:`ImportPlan` as the preview shows it: its items are :class:`ItemView`."""
+
+    form_id: str
+    file_name: str
+    file_hash: str
+    unit: str
+    city: str
+    district: str
+    items: list[ItemView]
+    duplicates: list[DuplicateHint]
+    warnings: list[str]
+    other_units: int
+    peer: str
+    counts: dict[str, int]
 
 
 @dataclass

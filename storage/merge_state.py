@@ -7,9 +7,12 @@ and then told about every record a file adds or changes, whether the file is
 really written (``apply``) or only previewed (then the records a file would add
 or change live here in ``pending`` and the database is not touched).
 
-It keeps for each record only what matching needs (keys, owner, digests,
-version; a few hundred bytes, 150,000 records in a national import) plus, for
-previewed writes, the whole record. Matching a row is a dictionary look-up, not
+It keeps for each record only what matching needs: fingerprints of its keys,
+whether it is deleted, its place, in a few slots (150,000 records live in a
+national import: strings and dicts per record cost some 150 MB more). The whole
+records previewed files would write are put aside on disk (storage/spill.py) and
+read back only when a later file meets one of them: held in memory, they took
+some 400 MB in a national preview. Matching a row is a dictionary look-up, not
 a query, which is what lets an import of thousands of files stay linear; the
 likely-duplicate hints look up candidates by credit code or folded subject the
 same way and read the few candidates found in full.
@@ -20,14 +23,17 @@ Runs on whatever thread owns the store.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import marshal
 from collections.abc import Iterable
 
 from forms.fields import Form
-from forms.identity import record_digest, record_key, subject_key
+from forms.identity import record_key, subject_key
 from storage.records import RecordTable
+from storage.spill import Spill
 
-# Columns of the light view, beyond the form's identity and duplicate-hint fields.
-_BOOKKEEPING = ("id", "unit", "origin", "deleted_at", "natural_key", "import_digest", "source_updated_at")
+# Columns read for the light view, beyond the form's fields (for the matching key and hints).
+_BOOKKEEPING = ("id", "unit", "deleted_at", "natural_key")
 
 
 def parse_when(text: object) -> dt.datetime | None:
@@ -50,46 +56,47 @@ def older(incoming: object, stored: object) -> bool:
     return a is not None and b is not None and a < b
 
 
+def fingerprint(text: str) -> int:
+    """A 128-bit digest standing for a matching key or hint key in the state's indexes: 44 bytes
+    whatever the key's length (a need's natural key holds its whole 需求内容), and two different
+    keys share one with a chance of about 1 in 10^38."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), "little")
+
+
 class Light:
-    """What the state keeps of one record (a few hundred bytes: 150,000 of them live in one
-    import): the columns matching and hints read, by name as in a dict, plus its place."""
+    """What the state keeps of one record (150,000 of them live in a national import, so a few
+    slots and no strings of its own beyond its id): what matching and hints need of it."""
 
-    __slots__ = ("_index", "_values", "rank", "key", "hint_keys", "written_by")
+    __slots__ = ("id", "deleted", "rank", "keys", "code", "subject", "written_by", "spilled")
 
-    def __init__(self, index: dict[str, int], values: tuple, rank: int, key: str) -> None:
-        self._index = index
-        self._values = values
+    def __init__(self, record_id: str, deleted: bool, rank: int, keys: tuple[int, ...]) -> None:
+        self.id = record_id
+        self.deleted = deleted
         self.rank = rank  # order of first appearance (rows order), for hints
-        self.key = key  # the matching key of its values (forms.identity.record_key)
-        self.hint_keys: tuple[str, str] | None = None  # (credit code, folded subject) it is indexed under
+        # Fingerprints of the keys it is found under: its values' matching key
+        # (forms.identity.record_key) and, when different, the key it was imported with.
+        self.keys = keys
+        self.code = 0  # fingerprints of the credit code and folded subject it is indexed under (0: none)
+        self.subject = 0
         self.written_by = ""  # the file of this import that wrote it
-
-    def get(self, key: str, default: object = None) -> object:
-        i = self._index.get(key)
-        return default if i is None else self._values[i]
-
-    def __getitem__(self, key: str) -> object:
-        return self._values[self._index[key]]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._index
+        self.spilled: int | None = None  # a previewed file's whole record, in MergeState's spill
 
 
-def _add(index: dict, key: str, record_id: str, value: object) -> None:
-    """``index[key][record_id] = value``, a key with one record holding it without a dict."""
+def _add(index: dict, key: int, light: Light) -> None:
+    """``index[key][light.id] = light``, a key with one record holding the Light itself."""
     found = index.get(key)
     if found is None:
-        index[key] = (record_id, value)
-    elif isinstance(found, tuple):
-        index[key] = {found[0]: found[1], record_id: value}
+        index[key] = light
+    elif isinstance(found, Light):
+        index[key] = {found.id: found, light.id: light}
     else:
-        found[record_id] = value
+        found[light.id] = light
 
 
-def _discard(index: dict, key: str, record_id: str) -> None:
+def _discard(index: dict, key: int, record_id: str) -> None:
     found = index.get(key)
-    if isinstance(found, tuple):
-        if found[0] == record_id:
+    if isinstance(found, Light):
+        if found.id == record_id:
             del index[key]
     elif found is not None and record_id in found:
         del found[record_id]
@@ -97,12 +104,12 @@ def _discard(index: dict, key: str, record_id: str) -> None:
             del index[key]
 
 
-def _values(index: dict, key: str) -> list:
+def _values(index: dict, key: int) -> list[Light]:
     found = index.get(key)
     if found is None:
         return []
-    if isinstance(found, tuple):
-        return [found[1]]
+    if isinstance(found, Light):
+        return [found]
     return list(found.values())
 
 
@@ -113,38 +120,43 @@ class MergeState:
         self.table = table
         self.form: Form = table.form
         self.rows: dict[str, Light] = {}  # id -> light record
-        self._by_key: dict[str, object] = {}  # natural key -> ids, in display order (see _add)
-        self.pending: dict[str, dict] = {}  # id -> whole record written by a previewed file
+        self._by_key: dict[int, object] = {}  # key fingerprint -> its records, in display order (see _add)
+        # The whole records previewed files would write wait in ``_spill`` (Light.spilled).
+        self._spill: Spill | None = None
+        self._layouts: dict[tuple[str, ...], int] = {}  # a spilled record's keys, stored once (see _put)
+        self._layout_keys: list[tuple[str, ...]] = []
         # Likely-duplicate look-ups (storage.merge._duplicates), kept current like the keys so a
         # file is compared with the records before it without rescanning them all: credit code
         # or folded subject -> the live records under it (hints list them in ``rows`` order).
         self.hints = bool(self.form.hint_fields)
-        self._by_code: dict[str, object] = {}
-        self._by_subject: dict[str, object] = {}
-        self._columns = list(_BOOKKEEPING)
-        self._index = {c: i for i, c in enumerate([*self._columns, "digest"])}
-        keys = ", ".join(f"[{k}]" for k in dict.fromkeys([*self.form.keys, *self._columns]))
+        self._by_code: dict[int, object] = {}
+        self._by_subject: dict[int, object] = {}
+        keys = ", ".join(f"[{k}]" for k in dict.fromkeys([*self.form.keys, *_BOOKKEEPING]))
         sql = f"select {keys} from [{table.table}] order by deleted_at is not null, seq"
         for record in table.db.query(sql):
             self._remember(record)
 
     # ---- reading ---------------------------------------------------------------------
     def candidates(self, key: str) -> list[str]:
-        found = self._by_key.get(key)
-        if found is None:
-            return []
-        return [found[0]] if isinstance(found, tuple) else list(found)
+        """The records found under this matching key, in display order."""
+        return [light.id for light in _values(self._by_key, fingerprint(key))]
+
+    @property
+    def pending(self) -> dict[str, int]:
+        """id -> reference of each whole record a previewed file would write (not in the database)."""
+        return {i: light.spilled for i, light in self.rows.items() if light.spilled is not None}
 
     def record(self, record_id: str) -> dict | None:
         """The whole record as the import so far leaves it."""
-        if record_id in self.pending:
-            return self.pending[record_id]
-        if record_id not in self.rows:
+        light = self.rows.get(record_id)
+        if light is None:
             return None
+        if light.spilled is not None:
+            return self._get(light.spilled)
         return self.table.get(record_id)
 
     def live(self) -> Iterable[Light]:
-        return (r for r in self.rows.values() if not r["deleted_at"])
+        return (r for r in self.rows.values() if not r.deleted)
 
     def written_by(self, record_id: str) -> str:
         """The file of this import that wrote the record ("" when none did)."""
@@ -157,68 +169,84 @@ class MergeState:
         whole: dict[str, dict] = {}
 
         def ordered(index: dict, key: str) -> list[dict]:
-            found = _values(index, key)
+            found = _values(index, fingerprint(key))
             if len(found) > 1:
                 found.sort(key=lambda r: r.rank)
             out = []
             for light in found:
-                record_id = str(light["id"])
-                if record_id not in whole:  # the same dict in both lists, as one record
-                    whole[record_id] = self.record(record_id) or {}
-                out.append(whole[record_id])
+                if light.id not in whole:  # the same dict in both lists, as one record
+                    whole[light.id] = self.record(light.id) or {}
+                out.append(whole[light.id])
             return out
 
-        return (ordered(self._by_code, code) if code else []), ordered(self._by_subject, subject)
+        return (ordered(self._by_code, code) if code else []), (ordered(self._by_subject, subject) if subject else [])
 
     # ---- being told what a file wrote --------------------------------------------------
     def _remember(self, record: dict, known: tuple | None = None) -> Light:
         record_id = record["id"]
-        digest = known[0] if known else record_digest(self.form, record)
         key = known[1] if known else record_key(self.form, record.get("unit") or "", record)
+        # A record is found under the key of its current values and under the key it was
+        # imported with, so a hand-filled file imported again after a correction here adds nothing.
+        stored = record.get("natural_key")
+        keys = (fingerprint(key),) if not stored or stored == key else (fingerprint(key), fingerprint(str(stored)))
         old = self.rows.get(record_id)
-        light = Light(self._index, (*(record.get(c) for c in self._columns), digest),
-                      old.rank if old is not None else len(self.rows), key)
+        light = Light(record_id, bool(record.get("deleted_at")), old.rank if old is not None else len(self.rows), keys)
         if old is not None:
             light.written_by = old.written_by
-            for key in self._keys(old):
-                _discard(self._by_key, key, record_id)
+            light.spilled = old.spilled
+            for k in old.keys:
+                _discard(self._by_key, k, record_id)
         self.rows[record_id] = light
-        for key in self._keys(light):
-            _add(self._by_key, key, record_id, None)
+        for k in keys:
+            _add(self._by_key, k, light)
         if self.hints:
             self._index_hints(light, old, record, known[2] if known else None)
         return light
 
     def _index_hints(self, light: Light, old: Light | None, record: dict, subject: str | None = None) -> None:
-        record_id = str(light["id"])
-        if old is not None and old.hint_keys is not None:
-            code, subject = old.hint_keys
-            if code:
-                _discard(self._by_code, code, record_id)
-            if subject:
-                _discard(self._by_subject, subject, record_id)
-        if light.get("deleted_at"):
+        if old is not None:
+            if old.code:
+                _discard(self._by_code, old.code, light.id)
+            if old.subject:
+                _discard(self._by_subject, old.subject, light.id)
+        if light.deleted:
             return
         code = str(record["credit_code"]) if record.get("credit_code") else ""
         if subject is None:
             subject = subject_key(str(record.get("subject_name") or ""))
         if code:
-            _add(self._by_code, code, record_id, light)
+            light.code = fingerprint(code)
+            _add(self._by_code, light.code, light)
         if subject:
-            _add(self._by_subject, subject, record_id, light)
-        light.hint_keys = (code, subject)
-
-    def _keys(self, light: Light) -> set[str]:
-        # A record is found under the key of its current values and under the key it was
-        # imported with, so a hand-filled file imported again after a correction here adds nothing.
-        keys = {light.key}
-        if light.get("natural_key"):
-            keys.add(str(light["natural_key"]))
-        return keys
+            light.subject = fingerprint(subject)
+            _add(self._by_subject, light.subject, light)
 
     def wrote(self, record: dict, file_name: str, simulated: bool, known: tuple | None = None) -> None:
         """A file of this import added or changed ``record`` (the whole row as written).
         ``known``: its digest, matching key and folded subject (or None) when the caller has them."""
-        if simulated:
-            self.pending[record["id"]] = dict(record)
-        self._remember(record, known).written_by = file_name
+        light = self._remember(record, known)
+        light.written_by = file_name
+        light.spilled = self._put(record) if simulated else None  # else the database holds it
+
+    def _put(self, record: dict) -> int:
+        """Put a previewed record aside: its values in the order of its keys, the keys once per layout."""
+        keys = tuple(record)
+        layout = self._layouts.get(keys)
+        if layout is None:
+            layout = self._layouts[keys] = len(self._layout_keys)
+            self._layout_keys.append(keys)
+        if self._spill is None:
+            self._spill = Spill()
+        # marshal, not pickle: pickling a str caches its UTF-8 copy on it (PyUnicode_AsUTF8AndSize),
+        # which the preview's strings would then carry for as long as the preview is open.
+        return self._spill.put(marshal.dumps((layout, tuple(record.values()))))
+
+    def _get(self, ref: int) -> dict:
+        assert self._spill is not None
+        layout, values = marshal.loads(self._spill.get(ref))
+        return dict(zip(self._layout_keys[layout], values, strict=True))
+
+    def close(self) -> None:
+        """Remove what was put aside (also done when the state is garbage-collected)."""
+        if self._spill is not None:
+            self._spill.close()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from exports.import_report import record_name
 from forms.fields import Form
-from storage.merge import KEEP_BOTH, KEEP_MINE, TAKE_THEIRS, FieldDiff, PlanItem
+from storage.merge import KEEP_BOTH, KEEP_MINE, TAKE_THEIRS, FieldDiff, ItemView
 from ui import strings as S
 from ui.qt import (
     QAbstractItemView,
@@ -43,7 +43,7 @@ class Conflict:
     path: str  # the file's key in ``decisions``
     file_name: str
     form: Form
-    item: PlanItem
+    item: ItemView
 
     @property
     def key(self) -> str:
@@ -143,9 +143,9 @@ class ConflictTable(QWidget):
                                            c.item.reason)]
         span = len(diffs)
         name = record_name(c.form, c.item)
-        place = S.ROW_PLACE.format(sheet=c.item.row.sheet, row=c.item.row.row_number)
+        place = S.ROW_PLACE.format(sheet=c.item.sheet, row=c.item.row_number)
         head = QTableWidgetItem(f"{name}\n{S.CONFLICT_SOURCE.format(file=c.file_name, place=place)}")
-        head.setToolTip(f"{name}\n{c.file_name}\n{c.item.row.where()}\n{c.item.reason}")
+        head.setToolTip(f"{name}\n{c.file_name}\n{c.item.where()}\n{c.item.reason}")
         head.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.table.setItem(first, NAME, head)
         for i, diff in enumerate(diffs):

@@ -195,8 +195,7 @@ class PreviewDialog(QDialog):
         order = {str(p.path): n for n, p in enumerate(self.selected_previews())}
         for c in changed:
             later = [p for p in self.selected_previews()[order.get(c.path, -1) + 1:] if p.plan]
-            if any(item.local_id == c.item.local_id or item.natural_key == c.item.natural_key
-                   for p in later for item in p.plan.items):
+            if any(item.touches(c.item) for p in later for item in p.plan.items):
                 self.schedule_replan()
                 return
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from exports.import_report import record_name
 from exports.importing import FilePreview
 from forms import FORMS
-from storage.merge import CHANGED, CONFLICT, IDENTICAL, INVALID, NEW, PlanItem
+from storage.merge import CHANGED, CONFLICT, IDENTICAL, INVALID, NEW, ItemView
 from ui import strings as S
 from ui.qt import (
     QAbstractItemView,
@@ -160,11 +160,11 @@ class FileList(QTableWidget):
             result.setForeground(REFUSED_COLOUR)
 
 
-def _place(item: PlanItem) -> str:
-    return S.ROW_PLACE.format(sheet=item.row.sheet, row=item.row.row_number)
+def _place(item: ItemView) -> str:
+    return S.ROW_PLACE.format(sheet=item.sheet, row=item.row_number)
 
 
-def _explain(item: PlanItem, labels: dict[str, str]) -> str:
+def _explain(item: ItemView, labels: dict[str, str]) -> str:
     """What happens to one row, in a sentence for the 说明 column."""
     if item.status == CONFLICT:
         return S.ROW_CONFLICT_SEE.format(reason=item.reason)
@@ -206,7 +206,7 @@ class FileDetails(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.rows.setColumnWidth(0, 260)
-        self.items: list[PlanItem] = []
+        self.items: list[ItemView] = []
         self.rows.cellDoubleClicked.connect(self._double_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -240,7 +240,7 @@ class FileDetails(QWidget):
             colour = _ROW_COLOURS.get(item.status)
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
-                tip = f"{name}\n{item.row.where()}" + (f"\n{value}" if c == 2 else "")
+                tip = f"{name}\n{item.where()}" + (f"\n{value}" if c == 2 else "")
                 cell.setToolTip(tip + (f"\n{S.ROW_OPEN_CONFLICT}" if item.status == CONFLICT else ""))
                 if colour is not None:
                     cell.setBackground(colour)

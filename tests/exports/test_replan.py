@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from exports import importing
 from exports.importing import apply_previews, import_entries, preview_files, read_each, replan_previews
 from tests.listings import CITY, ORIGINAL, listing, revised
 
@@ -25,13 +26,18 @@ def _setup(store, tmp_path):
     return record["id"], first, second
 
 
-def test_a_taken_conflict_changes_the_next_files_plan(store, tmp_path):
+def test_a_taken_conflict_changes_the_next_files_plan(store, tmp_path, monkeypatch):
     record_id, first, second = _setup(store, tmp_path)
     previews = preview_files(store, [first, second])
     assert [p.plan.counts["conflict"] for p in previews] == [1, 1]  # kept here, so still differing
     key = previews[0].plan.items_with("conflict")[0].key
+
+    def not_again(*_a, **_k):
+        raise AssertionError("a file was read again")
+
+    monkeypatch.setattr(importing, "read_file", not_again)
     again = replan_previews(store, previews, {str(previews[0].path): {key: "take_theirs"}})
-    assert [p.result for p in again] == [p.result for p in previews]  # not read again
+    assert [p.kept for p in again] == [p.kept for p in previews]  # what was read, kept aside
     assert again[0].plan.counts["conflict"] == 1
     assert again[1].plan.counts["conflict"] == 0 and again[1].plan.counts["changed"] == 1
     assert store.needs.get(record_id)["phone"] == "0591-88880000"  # a preview writes nothing

@@ -180,7 +180,7 @@ def test_feedback_round_trip_through_files(world):
     previews = preview_files(gulou, [written[0][1]])
     plan = previews[0].plan
     conflicts = plan.items_with(CONFLICT)
-    assert len(conflicts) == 1 and conflicts[0].values["subject_name"] == yun
+    assert len(conflicts) == 1 and conflicts[0].name == yun
     assert [d.key for d in conflicts[0].diffs] == ["feedback"]
     assert {i.status for i in plan.items if i is not conflicts[0]} == {IDENTICAL}
     (plan,) = import_files(gulou, written[0][1])  # keep mine by default
@@ -344,7 +344,7 @@ def test_province_reply_on_an_older_list_meets_the_citys_reply_to_a_district(wor
 
     previews = preview_files(city, [tmp / "省局反馈.xlsx"])
     conflicts = previews[0].plan.items_with(CONFLICT)
-    assert [c.values["subject_name"] for c in conflicts] == [yun]
+    assert [c.name for c in conflicts] == [yun]
     assert {d.key for d in conflicts[0].diffs} == {"feedback", "feedback_unit"}
     (plan,) = import_files(city, tmp / "省局反馈.xlsx")  # keep mine by default
     assert by_subject(city)[yun]["feedback"] == "市局已安排上门辅导。"

@@ -32,7 +32,7 @@ def scan_duplicates(plan, state):
             by_subject.setdefault(key, []).append(record)
 
     for r in state.live():
-        add(state.record(r["id"]))
+        add(state.record(r.id))
     hints = []
     for item in plan.items:
         if item.status not in (NEW, CHANGED, CONFLICT):

@@ -316,7 +316,7 @@ def test_a_decision_plans_again_only_the_files_it_affects(qtbot, db_path, tmp_pa
     dialog.show()
     table = dialog.conflicts
     # The second revision's B equals the first's: seen and declined once, not asked again.
-    assert [(c.file_name, c.item.row.values["subject_name"]) for c in table.conflicts] == [
+    assert [(c.file_name, c.item.name) for c in table.conflicts] == [
         (first.name, A), (first.name, B), (second.name, A)]
     table.combo(2).setCurrentIndex(2)  # the last 台江 file's choice: no later file has that record
     assert not dialog._timer.isActive() and dialog.import_button.isEnabled()
@@ -324,7 +324,7 @@ def test_a_decision_plans_again_only_the_files_it_affects(qtbot, db_path, tmp_pa
     assert dialog._timer.isActive() and not dialog.import_button.isEnabled()
     wait_planned(qtbot, dialog)
     assert counts(dialog, 1)["conflict"] == 0 and counts(dialog, 1)["changed"] == 1  # A is now a plain update
-    assert [(c.file_name, c.item.row.values["subject_name"]) for c in table.conflicts] == [
+    assert [(c.file_name, c.item.name) for c in table.conflicts] == [
         (first.name, A), (first.name, B)]
     assert [table.combo(n).currentText() for n in range(2)] == ["采用文件", "保留本地"]
     assert dialog.tabs.tabText(1) == "冲突（2）"
@@ -347,3 +347,23 @@ def test_other_units_box_plans_again_in_place(qtbot, db_path, tmp_path):
     dialog.other_units.setChecked(True)
     wait_planned(qtbot, dialog)
     assert dialog.include_other_units and counts(dialog, 0)["new"] == 2 and dialog.result() == 0  # still open
+
+
+def test_a_file_saved_again_before_import_is_imported_as_previewed_and_the_officer_told(
+        qtbot, app_window, db_path, tmp_path, monkeypatch):
+    """The officer previews, edits the file in Excel meanwhile, then presses 导入: what was
+    previewed is imported (the plans of the files after it depend on it) and the result says so."""
+    as_city(db_path)
+    window = app_window()
+    path = listing(tmp_path / "台江区需求清单.xlsx", ORIGINAL)
+
+    def decide(dialog):
+        assert counts(dialog, 0)["new"] == 2
+        listing(path, [*ORIGINAL, ("福州台江丙科技有限公司", "专利导航", "新加的一行", "本地解决", "13800000000")])
+        return QDialog.DialogCode.Accepted
+
+    seen = run_preview(qtbot, window, [path], monkeypatch, decide)
+    assert seen["done"].splitlines() == [
+        "注意：“台江区需求清单.xlsx”在预览之后被修改过或已移走，导入的是预览时看到的内容；如需导入修改后的内容，请再导入一次这个文件。",
+        "“台江区需求清单.xlsx”导入完成：新增 2 条，更新 0 条，相同 0 条。"]
+    assert window.store.needs.count() == 2
