@@ -61,15 +61,6 @@ def window_child(args: argparse.Namespace) -> None:
 
     app = QApplication.instance() or QApplication([])
     register_fonts()
-    from PySide6 import __version__ as pyside
-
-    if pyside == "6.12.0":
-        # PySide6 6.12.0's SignalInstance.emit() returns True without a reference of its own, and
-        # a queued call of a Python slot drops one reference of None too: after some hundreds of
-        # progress updates the process aborts (“bool_dealloc: deallocating True or False”, or
-        # “none_dealloc”). References lent here so the measurement can run; the app itself needs
-        # a fix (see docs/PERFORMANCE.md).
-        sys.modules[__name__].__dict__["_lent_to_pyside"] = [True, None] * 100_000
     store = Store.open(Path(args.db))
     store.set_profile(NATIONAL)  # the national office: it consolidates every unit's needs
     window = MainWindow(store)
