@@ -50,6 +50,19 @@ MESSAGES: dict[str, str] = {
         "没有子命令 %(parser_name)r，只能是 %(choices)s 之一",
     "%(prog)s: error: %(message)s\n": "%(prog)s：命令行参数有误：%(message)s\n",
 }
+# Messages argparse gained after 3.11 (the app supports 3.11 and newer): looked up like the others;
+# tests/test_cli_text.py checks them against the argparse of the Python it runs on, from 3.13.
+SINCE_3_13: dict[str, str] = {
+    "%(heading)s:": "%(heading)s：",
+    "subcommands": "子命令",
+    "show program's version number and exit": "显示版本号并退出",
+    " (default: %(default)s)": "（默认：%(default)s）",
+    "%(prog)s: warning: %(message)s\n": "%(prog)s：注意：%(message)s\n",
+    "argument '%(argument_name)s' is deprecated": "参数 '%(argument_name)s' 已不再使用",
+    "option '%(option)s' is deprecated": "选项 '%(option)s' 已不再使用",
+    "command '%(parser_name)s' is deprecated": "子命令 '%(parser_name)s' 已不再使用",
+}
+MESSAGES.update(SINCE_3_13)
 # ngettext's (singular, plural) -> one Chinese text (Chinese has no plural).
 PLURALS: dict[tuple[str, str], str] = {
     ("expected %s argument", "expected %s arguments"): "后面应有 %s 个值",
