@@ -69,6 +69,7 @@ class NeedsPage(QWidget):
                                  readonly_keys=[f.key for f in extra], parent=self)
         self.model.edited.connect(self.update_summary)
         self.model.modelReset.connect(self.update_summary)
+        self.model.modelReset.connect(self._reserve_row_numbers)
         self.model.busy.connect(self._show_busy)
         self.model.rowsInserted.connect(self.update_summary)
 
@@ -259,6 +260,17 @@ class NeedsPage(QWidget):
         self.model.settle()
         ids = list(self.model.ids)
         return None if len(ids) == self.store.needs.count() else ids
+
+    def _reserve_row_numbers(self) -> None:
+        """The row-number column is as wide as the table's largest number from the start, so it
+        does not widen (and shift every column) when a search's complete list follows its first
+        page, or a filter is cleared."""
+        header = self.view.verticalHeader()
+        metrics = header.fontMetrics()
+        shown = str(max(self.model.rowCount(), 1))
+        widest = "0" * len(str(max(self.model.table.size_hint(), self.model.rowCount(), 1)))
+        padding = header.sizeHint().width() - metrics.horizontalAdvance(shown)
+        header.setMinimumWidth(padding + metrics.horizontalAdvance(widest))
 
     def update_summary(self) -> None:
         # A search or filter resets the model without changing any figure: recount only after a

@@ -193,13 +193,16 @@ def test_the_first_page_is_shown_first_and_the_rest_appended(qtbot, page, monkey
     assert model.ids == whole[:50] and resets == [whole[:50]]
     assert "正在查找其余匹配的需求" in page.summary.text() and "当前显示" not in page.summary.text()
     page.view.setCurrentIndex(model.index(10, model.column_of("content")))
-    page.view.grab().save("/tmp/search2_first_page.png")
+    page.view.grab()  # laid out and painted, as on screen
+    numbers = page.view.verticalHeader().width()
 
     rest.set()
     qtbot.waitUntil(lambda: model._pending is None, timeout=5000)
     assert model.ids == whole and not model.partial
     assert resets == [whole[:50]] and inserted == [(50, len(whole) - 1)]
     assert page.view.currentIndex().row() == 10
+    page.view.grab()
+    assert page.view.verticalHeader().width() == numbers  # the row numbers did not widen the column
     assert f"当前显示 {len(whole)} 项" in page.summary.text() and "正在查找" not in page.summary.text()
     assert [("limit" in q) for q in calls if q.get("order_by")] == [True, False]
 
