@@ -136,25 +136,21 @@ def child(args: argparse.Namespace) -> None:
         _say("done", name=name, wall=time.perf_counter() - start, cpu=_cpu() - cpu)
         return out
 
-    def preview():
-        store = Store.open(db)
-        try:
-            return preview_files(store, files)
-        finally:
-            store.close()
-
-    previews = step("preview", preview)
-    if args.replan:
-        def replan():  # the first file unticked: the rest planned again (and imported), as in the dialog
-            from exports.importing import replan_previews
-
+    def on_store(fn):
+        """A step that runs ``fn(store)`` on a connection of its own, as the dialog's workers do."""
+        def run():
             store = Store.open(db)
             try:
-                return replan_previews(store, previews[1:])
+                return fn(store)
             finally:
                 store.close()
+        return run
 
-        previews = step("replan", replan)
+    previews = step("preview", on_store(lambda store: preview_files(store, files)))
+    if args.replan:  # the first file unticked: the rest planned again (and imported), as in the dialog
+        from exports.importing import replan_previews
+
+        previews = step("replan", on_store(lambda store: replan_previews(store, previews[1:])))
     if args.tracemalloc:
         snapshot = tracemalloc.take_snapshot()
         held = sum(s.size for s in snapshot.statistics("filename"))
@@ -182,14 +178,7 @@ def child(args: argparse.Namespace) -> None:
 
         previews = step("dialog", dialog)
 
-    def apply():
-        store = Store.open(db)
-        try:
-            return apply_previews(store, previews)
-        finally:
-            store.close()
-
-    lines = step("apply", apply)
+    lines = step("apply", on_store(lambda store: apply_previews(store, previews)))
     planned_new = sum(p.plan.counts["new"] for p in previews if p.plan)
     store = Store.open(db)
     try:

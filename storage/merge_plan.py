@@ -186,13 +186,19 @@ class _Tally:
 
 
 @dataclass
-class ImportPlan(_Tally):
+class _PlanHead(_Tally):
+    """The file a plan (or its view) is of: which form, which file, the unit it names."""
+
     form_id: str
     file_name: str
     file_hash: str
     unit: str
     city: str
     district: str
+
+
+@dataclass
+class ImportPlan(_PlanHead):
     items: list[PlanItem]
     duplicates: list[DuplicateHint] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # Chinese: missing 填报单位, file seen before …
@@ -218,15 +224,9 @@ class ImportPlan(_Tally):
 
 
 @dataclass
-class PlanView(_Tally):
+class PlanView(_PlanHead):
     """An :class:`ImportPlan` as the preview shows it: its items are :class:`ItemView`."""
 
-    form_id: str
-    file_name: str
-    file_hash: str
-    unit: str
-    city: str
-    district: str
     items: list[ItemView]
     duplicates: list[DuplicateHint]
     warnings: list[str]
