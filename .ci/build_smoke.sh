@@ -54,6 +54,9 @@ set +e
 code=$?
 set -e
 [ "$code" = 124 ] || fail "the window exited with code $code instead of staying open"
+# Shown, then closed as by 文件 → 退出 (the hook bench/frozen_startup.py times the start with): a clean exit.
+(cd "$WORK" && timeout 30 env -i HOME="$WORK" QT_QPA_PLATFORM=offscreen WANLIXING_QUIT_WHEN_SHOWN=1 \
+  "$APP/wanlixing" --db sample.db) || fail "the window did not close cleanly after being shown (exit $?)"
 if grep -E "ERROR|Traceback|translations not found" "$WORK/.local/state/wanlixing/log/wanlixing.log"; then
   fail "the window logged an error"
 fi

@@ -102,3 +102,16 @@ def test_a_command_runs_with_garbage_collection_on(tmp_path, monkeypatch):
     except SystemExit:
         pass
     assert gc.isenabled()
+
+
+def test_quit_when_shown_ends_the_program_cleanly(tmp_path):
+    """WANLIXING_QUIT_WHEN_SHOWN=1: shown, then closed as by 文件 → 退出 (for timing the built
+    program's start and its smoke test); the database is closed and unlocked."""
+    db = tmp_path / "q.db"
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "sample", "--db", str(db), "--needs", "3", "--cases", "0"],
+                   check=True, capture_output=True, cwd=ROOT)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WANLIXING_QUIT_WHEN_SHOWN": "1", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db)], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "q.db.lock").exists()
