@@ -266,8 +266,10 @@ class NeedsPage(QWidget):
         does not widen (and shift every column) when a search's complete list follows its first
         page, or a filter is cleared."""
         header = self.view.verticalHeader()
+        if not self.model.rowCount() or header.sizeHint().width() <= 0:  # no numbers to measure by
+            return
         metrics = header.fontMetrics()
-        shown = str(max(self.model.rowCount(), 1))
+        shown = str(self.model.rowCount())
         widest = "0" * len(str(max(self.model.table.size_hint(), self.model.rowCount(), 1)))
         padding = header.sizeHint().width() - metrics.horizontalAdvance(shown)
         header.setMinimumWidth(padding + metrics.horizontalAdvance(widest))
