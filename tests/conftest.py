@@ -28,5 +28,14 @@ def store():
 
 
 @pytest.fixture
+def city_store(store):
+    """``store`` as a city's (tests.listings.CITY), which consolidates its districts' needs."""
+    from tests.listings import CITY
+
+    store.set_profile(CITY)
+    return store
+
+
+@pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "wanlixing.db"

@@ -7,13 +7,9 @@ import pytest
 
 from exports import importing
 from exports.importing import apply_previews, import_entries, preview_files, read_each, replan_previews
-from tests.listings import CITY, ORIGINAL, listing, revised
+from tests.listings import ORIGINAL, listing, revised
 
-
-@pytest.fixture
-def store(store):
-    store.set_profile(CITY)  # a city consolidates its districts' needs
-    return store
+pytestmark = pytest.mark.usefixtures("city_store")  # ``store`` is a city's: it consolidates districts
 
 
 def _setup(store, tmp_path):

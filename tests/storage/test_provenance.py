@@ -8,15 +8,12 @@ from exports.importing import import_entries, read_each
 from storage.merge import undo_batch
 from storage.provenance import provenance
 from storage.store import Store
-from tests.listings import CITY, ORIGINAL, listing, revised
+from tests.listings import ORIGINAL, listing, revised
 
 TAIJIANG = "福州市台江区市场监督管理局"
 
 
-@pytest.fixture
-def store(store):
-    store.set_profile(CITY)  # a city consolidates its districts' needs
-    return store
+pytestmark = pytest.mark.usefixtures("city_store")  # ``store`` is a city's: it consolidates districts
 
 
 def test_provenance_follows_each_import(store, tmp_path):

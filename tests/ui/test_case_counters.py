@@ -6,13 +6,20 @@ from tests.ui.keyboard_typing import type_text
 from tests.ui.test_cases_window import fill_case
 
 
-def test_each_section_counts_next_to_itself(qtbot, app_window):
+def filled_case_editor(qtbot, app_window, size: tuple[int, int] | None = None):
+    """附件2 with a new case typed in full (tests.ui.test_cases_window.fill_case): its editor."""
     window = app_window()
+    if size is not None:
+        window.resize(*size)
     window.tabs.setCurrentIndex(1)
     page = window.cases_page
     page.add_case()
-    editor = page.editor
-    fill_case(qtbot, editor)
+    fill_case(qtbot, page.editor)
+    return page.editor
+
+
+def test_each_section_counts_next_to_itself(qtbot, app_window):
+    editor = filled_case_editor(qtbot, app_window)
     # 智能装备产业是本区重点产业。 14 + 组织专利导航，形成分析报告。 14 + 促成专利许可3项。 9 + 精准对接需求是关键。 10
     assert editor.section_counters["background"].text() == "本部分 14 字 · 四部分合计 47 / 2000 字"
     assert editor.section_counters["lessons"].text() == "本部分 10 字 · 四部分合计 47 / 2000 字"
@@ -30,12 +37,7 @@ def test_each_section_counts_next_to_itself(qtbot, app_window):
 
 
 def test_layout_does_not_jump_when_a_message_appears(qtbot, app_window):
-    window = app_window()
-    window.tabs.setCurrentIndex(1)
-    page = window.cases_page
-    page.add_case()
-    editor = page.editor
-    fill_case(qtbot, editor)
+    editor = filled_case_editor(qtbot, app_window)
     qtbot.wait(10)
     practice = editor.form.editors["practice"]
     before = practice.geometry()
@@ -52,13 +54,7 @@ def test_layout_does_not_jump_when_a_message_appears(qtbot, app_window):
 def test_long_messages_keep_the_layout_and_show_in_full_as_tooltip(qtbot, app_window):
     from ui.case_editor import ERROR_LINES, line_height
 
-    window = app_window()
-    window.resize(1280, 800)
-    window.tabs.setCurrentIndex(1)
-    page = window.cases_page
-    page.add_case()
-    editor = page.editor
-    fill_case(qtbot, editor)
+    editor = filled_case_editor(qtbot, app_window, size=(1280, 800))
     qtbot.wait(10)
     editor.form.layout().activate()
     keys = ("name", "phone", "email", "enterprises", "background", "practice", "lessons")
